@@ -1,0 +1,45 @@
+# The two commands the README starts with: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app donorclub
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-e2e lint bench db-upgrade demo-data clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-app
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+db-upgrade: $(VENV)/.installed-app
+	$(FLASK) db upgrade
+
+demo-data: db-upgrade
+	$(FLASK) demo-data --if-empty
+
+run: demo-data
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check donorclub tests bench wsgi.py
+
+clean-venv:
+	rm -rf $(VENV)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/pages.py

@@ -1,0 +1,107 @@
+"""donorclub: records, eligibility and recognition for volunteer blood and marrow donor clubs."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import (
+    CONFIGS,
+    PROJECT_ROOT,
+    config_from_environ,
+    default_database_url,
+    ensure_secret_key,
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then DONORCLUB_* variables, then `config`.
+
+    `config` (used by tests) may name the environment with ENV_NAME. Nothing here touches the
+    database: schema changes go through `flask db upgrade`.
+    """
+    config = dict(config or {})
+    env_name = config.get("ENV_NAME") or os.environ.get("DONORCLUB_ENV", "development")
+    if env_name not in CONFIGS:
+        raise RuntimeError(f"DONORCLUB_ENV must be one of {', '.join(CONFIGS)}, not {env_name!r}")
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get(
+        "DONORCLUB_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object(CONFIGS[env_name])
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_from_environ(os.environ))
+    app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
+    ensure_secret_key(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import babel, csrf, db, install_sqlite_pragmas, login_manager, migrate
+    from .web.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    install_sqlite_pragmas()
+
+    from . import models  # noqa: F401  (registers every model with the metadata)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from .web.auth import bp as auth_bp
+    from .web.dashboard import bp as dashboard_bp
+    from .web.members import bp as members_bp
+    from .web.portal import bp as portal_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(portal_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import demo_data_command, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data_command)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .web.labels import label
+    from .web.navigation import navigation_for
+
+    app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["label"] = label

@@ -1,0 +1,109 @@
+"""Configuration: defaults here, then instance/config.py, then DONORCLUB_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "DONORCLUB_"
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class Config:
+    """Defaults for every environment; safe for local development only."""
+
+    ENV_NAME = "development"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SECRET_KEY: str | None = None
+    BASE_URL = "http://127.0.0.1:5000"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "zh_Hans")
+    MEMBERS_PER_PAGE = 50
+    # Argon2id cost; the testing config lowers it so fixtures stay fast.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-use"
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 1024
+
+
+CONFIGS = {
+    "development": Config,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+# Environment variables that are not plain strings.
+_ENV_CASTS = {
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "WTF_CSRF_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
+    "MEMBERS_PER_PAGE": int,
+}
+# DONORCLUB_DATABASE_URL is the documented name for SQLAlchemy's setting.
+_ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+
+def config_from_environ(environ: os._Environ | dict) -> dict:
+    """Return the settings named by DONORCLUB_* variables (prefix stripped, cast where needed)."""
+    settings = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name.startswith(ENV_PREFIX + "TEST_"):
+            continue
+        key = name[len(ENV_PREFIX):]
+        if key in {"ENV", "INSTANCE_PATH"}:
+            continue
+        key = _ENV_ALIASES.get(key, key)
+        settings[key] = _ENV_CASTS.get(key, str)(value)
+    return settings
+
+
+def ensure_secret_key(app) -> None:
+    """Give the app a secret key, or refuse to start in production without a real one.
+
+    Development and testing generate a random key into the instance folder once, so sessions
+    survive restarts; production must be given one (DONORCLUB_SECRET_KEY or instance/config.py)
+    because several workers and machines have to share it.
+    """
+    key = app.config.get("SECRET_KEY")
+    if app.config["ENV_NAME"] == "production":
+        if not key or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                "Refusing to start in production without a real secret key: set "
+                f"DONORCLUB_SECRET_KEY (at least {MIN_SECRET_KEY_LENGTH} random characters) "
+                "or SECRET_KEY in instance/config.py."
+            )
+        return
+    if key:
+        return
+    path = Path(app.instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "donorclub.sqlite3")

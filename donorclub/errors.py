@@ -1,0 +1,69 @@
+"""Error pages (HTML) and error bodies (JSON under /api); a failed request never leaves a
+half-written transaction behind."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .services.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
+
+_API_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 422: "invalid", 429: "rate_limited"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str, **extra):
+    if _wants_json():
+        body = {"code": _API_CODES.get(status, "error"), "message": message, **extra}
+        return jsonify(error=body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def init_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _respond(400, _("The form had expired or was not sent from this site. "
+                               "Go back, reload the page and try again."))
+
+    @app.errorhandler(NotFound)
+    def service_not_found(error: NotFound):
+        return _respond(404, error.message or _("Not found."))
+
+    @app.errorhandler(PermissionDenied)
+    def service_forbidden(error: PermissionDenied):
+        return _respond(403, error.message or _("You may not do that."))
+
+    @app.errorhandler(Conflict)
+    def service_conflict(error: Conflict):
+        return _respond(409, error.message)
+
+    @app.errorhandler(InvalidInput)
+    def service_invalid(error: InvalidInput):
+        return _respond(422, error.message, fields=error.fields)
+
+    @app.errorhandler(NotEligible)
+    def service_not_eligible(error: NotEligible):
+        return _respond(409, error.message, reasons=error.reasons)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if isinstance(error, InternalServerError):
+            db.session.rollback()
+        messages = {
+            403: _("You may not see this page."),
+            404: _("There is nothing at this address."),
+            405: _("This address does not accept that kind of request."),
+        }
+        return _respond(error.code or 500, messages.get(error.code, error.description))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _respond(500, _("Something went wrong on our side. Nothing was saved."))

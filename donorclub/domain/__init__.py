@@ -1,0 +1,1 @@
+"""Pure domain code: rules and value types, standard library only."""

@@ -1,0 +1,89 @@
+"""The closed vocabularies of donorclub; stored in the database as their string values."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class BloodGroup(StrEnum):
+    A_POS = "A+"
+    A_NEG = "A-"
+    B_POS = "B+"
+    B_NEG = "B-"
+    AB_POS = "AB+"
+    AB_NEG = "AB-"
+    O_POS = "O+"
+    O_NEG = "O-"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    LEFT = "left"
+    DECEASED = "deceased"
+
+
+class DonationKind(StrEnum):
+    WHOLE_BLOOD = "whole_blood"
+    PLATELETS = "platelets"
+    PLASMA = "plasma"
+    DOUBLE_RED = "double_red"
+
+
+class Registry(StrEnum):
+    CMDP = "cmdp"
+    NMDP = "nmdp"
+    DKMS = "dkms"
+    ANTHONY_NOLAN = "anthony_nolan"
+    OTHER = "other"
+
+
+class ReferralStatus(StrEnum):
+    """Stages of a marrow-registry candidate (DOMAIN.md §6.2); transitions arrive with issue 7."""
+
+    REFERRED = "referred"
+    CONSENTED = "consented"
+    SAMPLED = "sampled"
+    TYPED = "typed"
+    LISTED = "listed"
+    PRELIMINARY_MATCH = "preliminary_match"
+    CONFIRMATORY_TYPING = "confirmatory_typing"
+    WORKUP = "workup"
+    DONATED = "donated"
+    FOLLOW_UP = "follow_up"
+    WITHDRAWN = "withdrawn"
+    MEDICALLY_DEFERRED = "medically_deferred"
+    LOST_CONTACT = "lost_contact"
+    AGED_OUT = "aged_out"
+
+
+class DriveKind(StrEnum):
+    BLOOD = "blood"
+    MARROW_RECRUITMENT = "marrow_recruitment"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    VOID = "void"
+    REVOKE = "revoke"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    PASSWORD_CHANGE = "password_change"
+    TOKEN_ISSUE = "token_issue"
+
+
+def values(enum_cls) -> list[str]:
+    """The stored string values of an enum, in declaration order (for CHECK constraints)."""
+    return [member.value for member in enum_cls]

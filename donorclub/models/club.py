@@ -1,0 +1,36 @@
+"""Clubs and the coordinators who run them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import Timestamp, utcnow
+
+club_coordinators = sa.Table(
+    "club_coordinators",
+    db.metadata,
+    sa.Column("club_id", sa.ForeignKey("clubs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Club(db.Model):
+    __tablename__ = "clubs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    rule_set: Mapped[str] = mapped_column(sa.String(20), default="cn")
+    locale: Mapped[str] = mapped_column(sa.String(10), default="zh_Hans")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    coordinators: Mapped[list[User]] = relationship(  # noqa: F821
+        secondary=club_coordinators, back_populates="clubs"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Club {self.slug}>"

@@ -1,0 +1,169 @@
+"""Accounts: creating users, signing in, changing passwords, issuing API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from ..domain.enums import AuditAction, Role
+from ..extensions import db
+from ..models import ApiToken, Club, Member, User
+from ..models.types import utcnow
+from . import audit
+from .errors import Conflict, InvalidInput, NotFound
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
+
+TOKEN_PREFIX = "dc_"
+
+
+def normalize_email(email: str) -> str:
+    """Validate an address's syntax and return it in the form we store (lower case)."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidInput(str(exc), {"email": _("Enter a valid email address.")}) from exc
+    return result.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    role: Role | str,
+    password: str | None,
+    name: str = "",
+    club_slugs: list[str] | tuple[str, ...] = (),
+    member_no: str | None = None,
+) -> User:
+    """Create a login. Coordinators need at least one club; a member login needs the club and
+    the member number of the donor it belongs to. Raises InvalidInput, NotFound or Conflict.
+    """
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        message = _("Choose admin, coordinator or member.")
+        raise InvalidInput(message, {"role": message}) from exc
+    email = normalize_email(email)
+    if password is not None and (problem := password_problem(password)):
+        raise InvalidInput(problem, {"password": problem})
+    if find_user_by_email(email) is not None:
+        raise Conflict(_("An account with the email %(email)s already exists.", email=email))
+
+    clubs = _clubs_by_slug(club_slugs)
+    user = User(email=email, role=role, name=name.strip())
+    user.password_hash = hash_password(password) if password is not None else None
+    if role == Role.COORDINATOR:
+        if not clubs:
+            raise InvalidInput(_("A coordinator needs a club."), {"club": _("Name a club.")})
+        user.clubs = clubs
+    elif role == Role.MEMBER:
+        user.member = _member_for_login(clubs, member_no)
+        if not user.name:
+            user.name = user.member.full_name
+    elif clubs:
+        raise InvalidInput(_("Admins are not tied to a club."), {"club": _("Leave it empty.")})
+
+    db.session.add(user)
+    audit.record(actor, AuditAction.CREATE, user, after=audit.snapshot(user))
+    db.session.commit()
+    return user
+
+
+def _clubs_by_slug(slugs) -> list[Club]:
+    clubs = []
+    for slug in slugs:
+        club = db.session.scalar(sa.select(Club).where(Club.slug == slug))
+        if club is None:
+            raise NotFound(_("No club with the slug %(slug)s.", slug=slug))
+        clubs.append(club)
+    return clubs
+
+
+def _member_for_login(clubs: list[Club], member_no: str | None) -> Member:
+    if len(clubs) != 1 or not member_no:
+        raise InvalidInput(
+            _("A member login needs exactly one club and the member number."),
+            {"member_no": _("Give the club and the member number.")},
+        )
+    member = db.session.scalar(
+        sa.select(Member).where(Member.club_id == clubs[0].id, Member.member_no == member_no)
+    )
+    if member is None:
+        raise NotFound(_("No member %(no)s in that club.", no=member_no))
+    if member.user is not None:
+        raise Conflict(_("Member %(no)s already has a login.", no=member_no))
+    return member
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Both outcomes are audited."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        audit.record(
+            user, AuditAction.LOGIN_FAILED, "users",
+            after={"email": email.strip().lower()[:254]},
+        )
+        db.session.commit()
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(user, AuditAction.LOGIN, user)
+    db.session.commit()
+    return user
+
+
+def record_logout(user: User) -> None:
+    audit.record(user, AuditAction.LOGOUT, user)
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password after checking the current one. Raises InvalidInput."""
+    if not verify_password(user.password_hash, current_password):
+        raise InvalidInput(
+            _("The current password is not right."),
+            {"current_password": _("The current password is not right.")},
+        )
+    if problem := password_problem(new_password):
+        raise InvalidInput(problem, {"new_password": problem})
+    if verify_password(user.password_hash, new_password):
+        message = _("Choose a password different from the current one.")
+        raise InvalidInput(message, {"new_password": message})
+    user.password_hash = hash_password(new_password)
+    audit.record(user, AuditAction.PASSWORD_CHANGE, user)
+    db.session.commit()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(actor: User | None, user: User, label: str = "") -> str:
+    """Create a token for `user` and return it; only its hash is kept, so show it once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, token_hash=hash_token(token), label=label.strip()[:120])
+    db.session.add(row)
+    audit.record(actor, AuditAction.TOKEN_ISSUE, row,
+                 after={"user_id": user.id, "label": row.label})
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a valid, unrevoked token belongs to."""
+    row = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user

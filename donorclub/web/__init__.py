@@ -1,0 +1,1 @@
+"""Flask-facing code: permissions and one blueprint package per feature."""

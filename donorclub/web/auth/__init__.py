@@ -1,0 +1,6 @@
+"""Signing in and out, and changing one's password."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from . import views  # noqa: E402,F401

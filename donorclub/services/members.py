@@ -27,13 +27,12 @@ def list_members(club: Club, *, page: int = 1, per_page: int = 50, q: str = ""):
     or phone (so a Chinese name matches on any of its characters)."""
     query = sa.select(Member).where(Member.club_id == club.id)
     if q := q.strip():
-        pattern = f"%{q}%"
+        # The user's % and _ are literal characters, not wildcards.
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         query = query.where(
-            sa.or_(
-                Member.full_name.ilike(pattern),
-                Member.member_no.ilike(pattern),
-                Member.phone.ilike(pattern),
-            )
+            sa.or_(*(column.ilike(pattern, escape="\\")
+                     for column in (Member.full_name, Member.member_no, Member.phone)))
         )
     query = query.order_by(Member.member_no)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

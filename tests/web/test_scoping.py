@@ -117,3 +117,15 @@ def test_codes_are_shown_as_words(signed_in, world):
         as_text=True)
     assert "Double red cells" in page and "Female" in page
     assert "double_red" not in page.replace('class="', "")
+
+
+def test_search_treats_wildcards_as_plain_characters(signed_in, world):
+    from donorclub.extensions import db
+
+    factories.make_member(world.club_a, "0002", "50%_club")
+    db.session.commit()
+    client = signed_in("coordinator_a")
+    page = client.get("/clubs/club-a/members/?q=%25").get_data(as_text=True)
+    assert "50%_club" in page and "王秀英" not in page
+    page = client.get("/clubs/club-a/members/?q=_").get_data(as_text=True)
+    assert "50%_club" in page and "王秀英" not in page

@@ -1,0 +1,287 @@
+"""When a donor may give next, per donation kind, under a rule set.
+
+`evaluate(donor, donations, deferrals, rule_set, on)` answers for every kind the rule set allows:
+eligible on `on`, the first day allowed (`next_date`, None when never) and the reasons, each
+with the day it clears. The semantics are fixed in docs/rules.md and ELIGIBILITY_EXAMPLES.md:
+
+- intervals run from the kind of each earlier donation to the kind asked about; months are
+  calendar months clamped to the month's end, weeks and days exact;
+- a cap over a rolling window of M months counts the donations d with day < d + M months, so
+  the N-th most recent donation plus M months frees a slot; a calendar-year cap counts the
+  donations of that year; the donation being asked about counts too (one more, and its volume);
+- ages are whole years by birthday; the upper limit for first-time donors applies until the
+  donor has an earlier donation, then the repeat-donor limit;
+- a deferral's end date is the first day allowed again; no end date blocks for good;
+- the constraints combine: `next_date` is the first day on which none of them blocks, found by
+  moving forward to the latest day any of them gives until all agree; past the maximum age
+  (or under the minimum weight) the answer is never.
+
+Only donations on or before the day asked about are considered (donations are history).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import add_months, age_on, birthday
+from .rulesets import CapRule, RuleSet
+
+REASON_CODES = (
+    "interval", "annual_cap", "volume_cap", "deferral", "permanent_deferral", "age_min",
+    "age_max", "weight", "weight_unknown",
+)
+CHECK_CODES = ("kind_not_allowed", "volume_not_allowed", "units_not_allowed", "interval_later")
+_WINDOW_MONTHS = {"rolling_12_months": 12, "rolling_1_month": 1}
+
+
+@dataclass(frozen=True)
+class Donor:
+    sex: str  # "female" | "male"
+    date_of_birth: date
+    weight_kg: float | None = None
+
+
+@dataclass(frozen=True)
+class DonationFact:
+    kind: str
+    on: date
+    volume_ml: int
+    units: int | None = None
+
+
+@dataclass(frozen=True)
+class DeferralFact:
+    starts_on: date
+    ends_on: date | None  # the first day allowed again; None = indefinite
+    kinds: frozenset[str] | None = None  # None = every kind
+    reason_code: str = ""
+
+    def applies_to(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def blocks(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a kind is not allowed (or, when `blocking` is false, something to check)."""
+
+    code: str
+    clears_on: date | None  # None: never clears by waiting
+    detail: dict = field(default_factory=dict, compare=False, hash=False)
+    blocking: bool = True
+
+
+@dataclass(frozen=True)
+class KindEligibility:
+    kind: str
+    eligible: bool
+    next_date: date | None
+    reasons: tuple[Reason, ...]
+
+    def days_to_go(self, on: date) -> int | None:
+        return None if self.next_date is None else (self.next_date - on).days
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    on: date
+    rule_set: str
+    kinds: dict[str, KindEligibility]
+
+    def __getitem__(self, kind: str) -> KindEligibility:
+        return self.kinds[kind]
+
+
+def evaluate(donor: Donor, donations: Iterable[DonationFact], deferrals: Iterable[DeferralFact],
+             rule_set: RuleSet, on: date) -> Eligibility:
+    """Eligibility for every kind the rule set allows, on the day `on`.
+
+    `donations` must leave out voided ones. Sources of every number: the rule-set file.
+    """
+    history = sorted((d for d in donations if d.on <= on), key=lambda d: d.on)
+    deferrals = tuple(deferrals)
+    return Eligibility(on, rule_set.code, {
+        kind: _evaluate_kind(donor, history, deferrals, rule_set, kind, on,
+                             rule_set.kind_rules[kind].default_volume_ml)
+        for kind in rule_set.kinds
+    })
+
+
+def check_donation(donor: Donor, donations: Iterable[DonationFact],
+                   deferrals: Iterable[DeferralFact], rule_set: RuleSet, donation: DonationFact
+                   ) -> list[Reason]:
+    """Reasons a new donation may not be recorded (empty when it may).
+
+    Beyond `evaluate` on the donation's day (with its real volume), the kind, volume and units
+    must be ones the rule set allows, and the donation may not come too soon before a donation
+    already recorded after it (history entered out of order).
+    """
+    kind = donation.kind
+    if kind not in rule_set.kinds:
+        return [Reason("kind_not_allowed", None, {"kind": kind})]
+    problems = _shape_problems(rule_set, donation)
+    donations = list(donations)
+    history = sorted((d for d in donations if d.on <= donation.on), key=lambda d: d.on)
+    result = _evaluate_kind(donor, history, tuple(deferrals), rule_set, kind, donation.on,
+                            donation.volume_ml)
+    if not result.eligible:
+        problems.extend(r for r in result.reasons if r.blocking)
+    for later in (d for d in donations if d.on > donation.on):
+        interval = rule_set.interval(kind, later.kind, donor.sex)
+        if interval is not None and later.on < interval.after(donation.on):
+            problems.append(Reason("interval_later", None, {
+                "later_kind": later.kind, "later_on": later.on, "interval": interval}))
+    return problems
+
+
+def _shape_problems(rule_set: RuleSet, donation: DonationFact) -> list[Reason]:
+    rule = rule_set.kind_rules[donation.kind]
+    problems = []
+    volume = donation.volume_ml
+    if rule.volumes_ml is not None and volume not in rule.volumes_ml:
+        problems.append(Reason("volume_not_allowed", None, {"allowed": rule.volumes_ml}))
+    elif rule.min_volume_ml is not None and not rule.min_volume_ml <= volume <= rule.max_volume_ml:
+        problems.append(Reason("volume_not_allowed", None, {
+            "min": rule.min_volume_ml, "max": rule.max_volume_ml}))
+    if rule.units is not None and donation.units not in rule.units:
+        problems.append(Reason("units_not_allowed", None, {"allowed": rule.units}))
+    return problems
+
+
+def _evaluate_kind(donor: Donor, history: Sequence[DonationFact],
+                   deferrals: Sequence[DeferralFact], rule_set: RuleSet, kind: str, on: date,
+                   planned_volume_ml: int) -> KindEligibility:
+    notes: list[Reason] = []
+    weight = rule_set.weight_rule(kind)
+    if weight.min_kg is not None:
+        minimum = weight.min_kg[donor.sex]
+        if donor.weight_kg is None:
+            notes.append(Reason("weight_unknown", None, {"min_kg": minimum}, blocking=False))
+        elif donor.weight_kg < minimum:
+            reason = Reason("weight", None, {"min_kg": minimum, "weight_kg": donor.weight_kg})
+            return KindEligibility(kind, False, None, (reason, *notes))
+
+    interval_reason = _interval_reason(donor, history, rule_set, kind)
+    caps = rule_set.caps_for(kind)
+    applicable = [d for d in deferrals if d.applies_to(kind)]
+    age = rule_set.age_rule(kind)
+    adult_on = birthday(donor.date_of_birth, age.min_age[donor.sex])
+
+    found: dict[tuple, Reason] = {}
+    day = on
+    while True:
+        blocking = []
+        if interval_reason is not None and day < interval_reason.clears_on:
+            blocking.append(interval_reason)
+        if day < adult_on:
+            blocking.append(Reason("age_min", adult_on, {"min_age": age.min_age[donor.sex]}))
+        blocking.extend(_deferral_reasons(applicable, day))
+        blocking.extend(_cap_reasons(caps, history, donor.sex, day, planned_volume_ml))
+        too_old = _age_max_reason(donor, history, age, day)
+        if too_old is not None:
+            blocking.append(too_old)
+        for reason in blocking:
+            found.setdefault((reason.code, _key(reason)), reason)
+        if not blocking:
+            next_date = day
+            break
+        if any(reason.clears_on is None for reason in blocking):
+            next_date = None
+            break
+        day = max(reason.clears_on for reason in blocking)
+
+    reasons = sorted(found.values(), key=lambda r: (r.clears_on is None, r.clears_on or on))
+    return KindEligibility(kind, next_date == on, next_date, (*reasons, *notes))
+
+
+def _key(reason: Reason) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in reason.detail.items()))
+
+
+def _interval_reason(donor: Donor, history: Sequence[DonationFact], rule_set: RuleSet,
+                     kind: str) -> Reason | None:
+    """The earlier donation whose interval to `kind` ends last."""
+    best: Reason | None = None
+    for donation in history:
+        interval = rule_set.interval(donation.kind, kind, donor.sex)
+        if interval is None:
+            continue
+        clears = interval.after(donation.on)
+        if best is None or clears > best.clears_on:
+            best = Reason("interval", clears, {"from_kind": donation.kind, "last_on": donation.on,
+                                               "interval": interval})
+    return best
+
+
+def _deferral_reasons(deferrals: Sequence[DeferralFact], day: date) -> list[Reason]:
+    return [
+        Reason("permanent_deferral" if d.ends_on is None else "deferral", d.ends_on,
+               {"reason_code": d.reason_code, "starts_on": d.starts_on})
+        for d in deferrals if d.blocks(day)
+    ]
+
+
+def _age_max_reason(donor: Donor, history: Sequence[DonationFact], age, day: date):
+    repeat = any(d.on < day for d in history)
+    limit = age.max_repeat if repeat else age.max_first_time
+    if limit is not None and age_on(donor.date_of_birth, day) > limit:
+        return Reason("age_max", None, {"max_age": limit, "repeat_donor": repeat})
+    return None
+
+
+def _cap_reasons(caps: Sequence[CapRule], history: Sequence[DonationFact], sex: str, day: date,
+                 planned_volume_ml: int) -> list[Reason]:
+    reasons = []
+    for cap in caps:
+        counted = [d for d in history if d.kind in cap.kinds]
+        clears = _cap_clears(cap, counted, sex, day, planned_volume_ml)
+        if clears != day:
+            active = _active(cap, counted, day)
+            over_count = _over_count(cap, active, sex)
+            reasons.append(Reason("annual_cap" if over_count else "volume_cap", clears, {
+                "cap": cap.code, "window": cap.window,
+                "limit": cap.max_count[sex] if over_count else cap.max_volume_ml[sex],
+            }))
+    return reasons
+
+
+def _active(cap: CapRule, counted: Sequence[DonationFact], day: date) -> list[DonationFact]:
+    """The counted donations that still weigh on `day` under the cap's window."""
+    if cap.window == "calendar_year":
+        return [d for d in counted if d.on.year == day.year]
+    months = _WINDOW_MONTHS[cap.window]
+    return [d for d in counted if day < add_months(d.on, months)]
+
+
+def _over_count(cap: CapRule, active: Sequence[DonationFact], sex: str) -> bool:
+    return cap.max_count is not None and len(active) + 1 > cap.max_count[sex]
+
+
+def _fits(cap: CapRule, active: Sequence[DonationFact], sex: str, planned_volume_ml: int) -> bool:
+    """One more donation (of `planned_volume_ml`) stays within the cap."""
+    if _over_count(cap, active, sex):
+        return False
+    if cap.max_volume_ml is not None:
+        total = sum(d.volume_ml for d in active) + planned_volume_ml
+        return total <= cap.max_volume_ml[sex]
+    return True
+
+
+def _cap_clears(cap: CapRule, counted: Sequence[DonationFact], sex: str, day: date,
+                planned_volume_ml: int) -> date | None:
+    """The first day from `day` on when one more donation fits under the cap (None: never)."""
+    if _fits(cap, _active(cap, counted, day), sex, planned_volume_ml):
+        return day
+    if cap.window == "calendar_year":
+        candidates = [date(day.year + 1, 1, 1)]
+    else:
+        months = _WINDOW_MONTHS[cap.window]
+        candidates = sorted({add_months(d.on, months) for d in counted
+                             if add_months(d.on, months) > day})
+    for candidate in candidates:
+        if _fits(cap, _active(cap, counted, candidate), sex, planned_volume_ml):
+            return candidate
+    return None  # even with nothing else counted, this one donation is over the cap

@@ -1,0 +1,119 @@
+"""A rule set written out as Markdown: every number with its sources (for `rules show` and docs)."""
+from __future__ import annotations
+
+from .rulesets import AgeRule, RuleSet, Sourced, WeightRule
+
+KIND_NAMES = {"whole_blood": "whole blood", "platelets": "platelets", "plasma": "plasma",
+              "double_red": "double red cells"}
+
+
+def _sources(item: Sourced) -> str:
+    text = ", ".join(f"[{tag}]" for tag in item.sources)
+    if item.unconfirmed:
+        text += f" UNCONFIRMED: {item.unconfirmed}"
+    return text
+
+
+def _per_sex(values: dict, unit: str = "") -> str:
+    shown = {sex: f"{value:g}" if isinstance(value, float) else str(value)
+             for sex, value in values.items()}
+    if len(set(shown.values())) == 1:
+        return f"{next(iter(shown.values()))}{unit}"
+    return ", ".join(f"{sex} {value}{unit}" for sex, value in sorted(shown.items()))
+
+
+def _age(age: AgeRule) -> str:
+    text = f"from {_per_sex(age.min_age)}"
+    if age.max_first_time is None:
+        return text + ", no upper limit"
+    text += f"; first-time donors to {age.max_first_time}"
+    if age.max_repeat != age.max_first_time:
+        text += f", repeat donors to {age.max_repeat}"
+    return text
+
+
+def _weight(weight: WeightRule) -> str:
+    return "no minimum" if weight.min_kg is None else f"at least {_per_sex(weight.min_kg, ' kg')}"
+
+
+def to_markdown(rule_set: RuleSet) -> str:
+    """The whole rule set as a Markdown section."""
+    rs = rule_set
+    lines = [f"### `{rs.code}`: {rs.name}", ""]
+    if not rs.in_force:
+        lines += ["**Not in force: for what-if comparisons only.**", ""]
+    lines += [rs.summary, ""]
+    if rs.effective_from:
+        lines += [f"In force from {rs.effective_from.isoformat()}.", ""]
+
+    lines += ["| kind | volumes | therapeutic units | sources |", "|---|---|---|---|"]
+    for kind in rs.kinds:
+        rule = rs.kind_rules[kind]
+        volumes = (", ".join(f"{v} ml" for v in rule.volumes_ml) if rule.volumes_ml
+                   else f"{rule.min_volume_ml}-{rule.max_volume_ml} ml")
+        units = ", ".join(str(u) for u in rule.units) if rule.units else "-"
+        lines.append(f"| {KIND_NAMES[kind]} | {volumes} (default {rule.default_volume_ml}) "
+                     f"| {units} | {_sources(rule)} |")
+
+    lines += ["", "| after | before the next | wait | sources |", "|---|---|---|---|"]
+    for (before, after), rule in rs.intervals.items():
+        wait = _per_sex({sex: d.describe() for sex, d in rule.by_sex.items()})
+        lines.append(f"| {KIND_NAMES[before]} | {KIND_NAMES[after]} | {wait} "
+                     f"| {_sources(rule)} |")
+
+    if rs.caps:
+        lines += ["", "| cap | counts | limit | window | sources |", "|---|---|---|---|---|"]
+        for cap in rs.caps:
+            limits = []
+            if cap.max_count:
+                limits.append(f"{_per_sex(cap.max_count)} donations")
+            if cap.max_volume_ml:
+                limits.append(_per_sex(cap.max_volume_ml, " ml"))
+            counts = " + ".join(KIND_NAMES[k] for k in sorted(cap.kinds))
+            lines.append(f"| {cap.code} | {counts} | {' and '.join(limits)} "
+                         f"| {cap.window.replace('_', ' ')} | {_sources(cap)} |")
+
+    lines += ["", "| limit | applies to | value | sources |", "|---|---|---|---|",
+              f"| age | every kind | {_age(rs.age)} | {_sources(rs.age)} |",
+              f"| weight | every kind | {_weight(rs.weight)} | {_sources(rs.weight)} |"]
+    for kind in rs.kinds:
+        rule = rs.kind_rules[kind]
+        if rule.age:
+            lines.append(f"| age | {KIND_NAMES[kind]} | {_age(rule.age)} | {_sources(rule.age)} |")
+        if rule.weight:
+            lines.append(f"| weight | {KIND_NAMES[kind]} | {_weight(rule.weight)} "
+                         f"| {_sources(rule.weight)} |")
+
+    if rs.deferral_reasons:
+        lines += ["", "| deferral reason | code | default length | blocks | sources |",
+                  "|---|---|---|---|---|"]
+        for reason in rs.deferral_reasons.values():
+            length = reason.duration.describe() if reason.duration else "indefinite"
+            blocks = ("every kind" if reason.kinds is None
+                      else ", ".join(KIND_NAMES[k] for k in sorted(reason.kinds)))
+            lines.append(f"| {reason.label} | `{reason.code}` | {length} | {blocks} "
+                         f"| {_sources(reason)} |")
+
+    lines += ["", "Sources:", ""]
+    lines += [f"- [{tag}] {text}" for tag, text in rs.sources.items()]
+    return "\n".join(lines) + "\n"
+
+
+MARKER = "<!-- generated: make rules-doc -->"
+
+
+def documentation(rule_sets: dict) -> str:
+    """The generated part of docs/rules.md: every rule set, the one in force first."""
+    ordered = sorted(rule_sets.values(), key=lambda rs: (not rs.in_force, rs.code))
+    return "\n".join(to_markdown(rs) for rs in ordered)
+
+
+if __name__ == "__main__":  # python -m donorclub.domain.ruleset_markdown docs/rules.md
+    import sys
+    from pathlib import Path
+
+    from .rulesets import load_rule_sets
+
+    target = Path(sys.argv[1])
+    head = target.read_text().split(MARKER)[0]
+    target.write_text(f"{head}{MARKER}\n\n{documentation(load_rule_sets())}")

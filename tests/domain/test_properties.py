@@ -1,0 +1,130 @@
+"""Properties of the engine over random histories, for every rule set (hypothesis)."""
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from donorclub.domain.eligibility import (
+    DeferralFact,
+    DonationFact,
+    Donor,
+    check_donation,
+    evaluate,
+)
+from donorclub.domain.rulesets import load_rule_sets
+
+RULE_SETS = load_rule_sets()
+CODES = sorted(RULE_SETS)
+TODAY = date(2025, 6, 1)
+
+donors = st.builds(
+    Donor,
+    sex=st.sampled_from(["female", "male"]),
+    date_of_birth=st.dates(min_value=date(1955, 1, 1), max_value=date(2010, 12, 31)),
+    weight_kg=st.one_of(st.none(),
+                        st.floats(min_value=40, max_value=120).map(lambda w: round(w, 1))),
+)
+
+
+@st.composite
+def cases(draw, min_donations=0):
+    rule_set = RULE_SETS[draw(st.sampled_from(CODES))]
+    kinds = st.sampled_from(rule_set.kinds)
+    # The day asked about is today or later than every donation: donations are history.
+    on = draw(st.dates(min_value=date(2024, 1, 1), max_value=TODAY))
+    donation = st.builds(
+        lambda kind, day, volume: DonationFact(kind, day, volume,
+                                               rule_set.kind_rules[kind].default_units),
+        kinds, st.dates(min_value=date(2022, 1, 1), max_value=on),
+        st.integers(min_value=100, max_value=900))
+    history = draw(st.lists(donation, min_size=min_donations, max_size=30))
+    deferral = st.builds(
+        lambda start, length, some: DeferralFact(
+            start, None if length is None else start + timedelta(days=length),
+            frozenset(some) if some else None, "test"),
+        st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 6, 1)),
+        st.one_of(st.none(), st.integers(min_value=1, max_value=400)),
+        st.lists(kinds, max_size=2, unique=True))
+    deferrals = draw(st.lists(deferral, max_size=2))
+    return draw(donors), history, deferrals, rule_set, on
+
+
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(cases())
+def test_next_date_is_today_exactly_when_eligible(case):
+    donor, history, deferrals, rule_set, on = case
+    for result in evaluate(donor, history, deferrals, rule_set, on).kinds.values():
+        assert result.next_date is None or result.next_date >= on
+        assert result.eligible == (result.next_date == on)
+        if not result.eligible:
+            assert any(r.blocking for r in result.reasons)
+
+
+@SETTINGS
+@given(cases())
+def test_next_date_is_never_before_any_constraint(case):
+    donor, history, deferrals, rule_set, on = case
+    for kind, result in evaluate(donor, history, deferrals, rule_set, on).kinds.items():
+        if result.next_date is None:
+            continue
+        for reason in result.reasons:
+            if reason.blocking:
+                assert reason.clears_on is not None and result.next_date >= reason.clears_on
+        for donation in history:
+            if donation.on <= on:
+                wait = rule_set.interval(donation.kind, kind, donor.sex)
+                assert result.next_date >= wait.after(donation.on)
+        for deferral in deferrals:
+            if deferral.applies_to(kind):
+                assert not deferral.blocks(result.next_date)
+
+
+@SETTINGS
+@given(cases())
+def test_day_before_next_date_is_refused_and_next_date_allowed(case):
+    donor, history, deferrals, rule_set, on = case
+    first = evaluate(donor, history, deferrals, rule_set, on)
+    for kind, result in first.kinds.items():
+        if result.next_date is None or result.next_date == on:
+            continue
+        on_the_day = evaluate(donor, history, deferrals, rule_set, result.next_date)[kind]
+        assert on_the_day.eligible, (kind, result, on_the_day)
+        day_before = evaluate(donor, history, deferrals, rule_set,
+                              result.next_date - timedelta(days=1))[kind]
+        assert not day_before.eligible
+
+
+@SETTINGS
+@given(cases(min_donations=1), st.data())
+def test_adding_a_donation_never_brings_next_date_forward(case, data):
+    # Donors with history already count as repeat donors, so one more donation can only add
+    # waits (a first donation can lift the first-time age limit, which is right).
+    donor, history, deferrals, rule_set, on = case
+    extra_kind = data.draw(st.sampled_from(rule_set.kinds))
+    extra_on = data.draw(st.dates(min_value=date(2022, 1, 1), max_value=on))
+    extra = DonationFact(extra_kind, extra_on, rule_set.kind_rules[extra_kind].default_volume_ml,
+                         rule_set.kind_rules[extra_kind].default_units)
+    before = evaluate(donor, history, deferrals, rule_set, on)
+    after = evaluate(donor, [*history, extra], deferrals, rule_set, on)
+    for kind in rule_set.kinds:
+        old, new = before[kind].next_date, after[kind].next_date
+        if old is None:
+            assert new is None
+        else:
+            assert new is None or new >= old
+
+
+@SETTINGS
+@given(cases())
+def test_a_donation_on_next_date_is_accepted_by_the_recording_check(case):
+    donor, history, deferrals, rule_set, on = case
+    for kind, result in evaluate(donor, history, deferrals, rule_set, on).kinds.items():
+        if result.next_date is None:
+            continue
+        rule = rule_set.kind_rules[kind]
+        new = DonationFact(kind, result.next_date, rule.default_volume_ml, rule.default_units)
+        assert check_donation(donor, history, deferrals, rule_set, new) == []

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app donorclub
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-e2e lint bench db-upgrade demo-data clean-venv
+.PHONY: run test test-e2e lint bench rules-doc db-upgrade demo-data clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,9 @@ clean-venv:
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/eligibility.py --rule-set cn
+	$(BIN)/python bench/eligibility.py --rule-set us
+
+# Regenerate the rule-set tables at the end of docs/rules.md from the data files.
+rules-doc: $(VENV)/.installed-app
+	$(BIN)/python -m donorclub.domain.ruleset_markdown docs/rules.md

@@ -43,12 +43,25 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
     ensure_secret_key(app)
 
+    register_rule_sets(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def register_rule_sets(app: Flask) -> None:
+    """Load the built-in rule sets and the installation's own (instance/rulesets/*.toml);
+    a malformed file stops the start with the file and the problem named."""
+    from .domain.rulesets import BUILTIN_DIR, RuleSetError, load_rule_sets
+
+    try:
+        rule_sets = load_rule_sets(BUILTIN_DIR, Path(app.instance_path) / "rulesets")
+    except RuleSetError as error:
+        raise RuntimeError(f"Cannot start: a rule-set file is not usable: {error}") from error
+    app.extensions["donorclub.rule_sets"] = rule_sets
 
 
 def register_extensions(app: Flask) -> None:
@@ -74,13 +87,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .web.auth import bp as auth_bp
     from .web.dashboard import bp as dashboard_bp
+    from .web.donations import bp as donations_bp
     from .web.members import bp as members_bp
     from .web.portal import bp as portal_bp
+    from .web.rules import bp as rules_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(members_bp)
-    app.register_blueprint(portal_bp)
+    for blueprint in (auth_bp, dashboard_bp, donations_bp, members_bp, portal_bp, rules_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -90,18 +103,26 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import demo_data_command, users_cli
+    from .cli import demo_data_command, rules_cli, users_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(rules_cli)
     app.cli.add_command(demo_data_command)
 
 
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from .web import formatting
     from .web.labels import label
     from .web.navigation import navigation_for
 
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["day"] = formatting.day
+    app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.globals["describe_reason"] = formatting.describe_reason
+    app.jinja_env.globals["deferral_label"] = formatting.deferral_label
+    app.jinja_env.globals["duration"] = formatting.duration
+    app.jinja_env.globals["window"] = formatting.window

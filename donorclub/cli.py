@@ -9,10 +9,13 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .domain.enums import Role
-from .services import accounts, demo
+from .domain.ruleset_markdown import to_markdown
+from .domain.rulesets import RuleSetError, load_rule_set_file
+from .services import accounts, demo, rules
 from .services.errors import ServiceError
 
 users_cli = AppGroup("users", help="Create accounts and API tokens.")
+rules_cli = AppGroup("rules", help="Show and check donation rule sets.")
 
 
 def _fail(error: ServiceError) -> None:
@@ -78,3 +81,31 @@ def demo_data_command(if_empty):
         click.echo("Demo logins (role, email, password):")
         for role, email, password in result.logins:
             click.echo(f"  {role:<12} {email:<46} {password}")
+
+
+@rules_cli.command("show")
+@click.argument("code", required=False)
+def rules_show_command(code):
+    """Print a rule set (every number with its sources), or list them all without CODE."""
+    if code is None:
+        for rule_set in rules.rule_sets().values():
+            state = "in force" if rule_set.in_force else "NOT IN FORCE"
+            click.echo(f"{rule_set.code:<16} {state:<13} {rule_set.name}")
+        return
+    try:
+        click.echo(to_markdown(rules.get_rule_set(code)), nl=False)
+    except ServiceError as error:
+        _fail(error)
+
+
+@rules_cli.command("check")
+@click.argument("path", type=click.Path(dir_okay=False))
+def rules_check_command(path):
+    """Validate a rule-set file; it may inherit from a rule set this installation knows."""
+    try:
+        rule_set = load_rule_set_file(path, rules.rule_sets())
+    except RuleSetError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{path}: rule set {rule_set.code!r} is valid: {len(rule_set.kinds)} kinds, "
+               f"{len(rule_set.intervals)} intervals, {len(rule_set.caps)} caps, "
+               f"{len(rule_set.deferral_reasons)} deferral reasons.")

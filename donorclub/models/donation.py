@@ -41,6 +41,8 @@ class Donation(db.Model):
     voided_at: Mapped[datetime | None] = mapped_column(Timestamp)
     voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     void_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when a coordinator recorded a donation the rules refused; the reasons are audited.
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     member: Mapped[Member] = relationship(back_populates="donations")  # noqa: F821
     drive: Mapped[Drive | None] = relationship()  # noqa: F821
@@ -66,6 +68,8 @@ class Deferral(db.Model):
     starts_on: Mapped[date]
     # The first day the member may donate again (DOMAIN.md); None = indefinite.
     ends_on: Mapped[date | None]
+    # The donation kinds it blocks (aspirin blocks only platelets); None = every kind.
+    kinds: Mapped[list[str] | None] = mapped_column(sa.JSON)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

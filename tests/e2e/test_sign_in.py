@@ -35,3 +35,28 @@ def test_sign_in_works_on_a_phone_sized_window(page: Page):
     # Nothing is wider than the screen: no sideways scrolling of the whole page.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+def test_coordinator_sees_when_a_member_may_donate_and_the_rules(page: Page):
+    sign_in(page, CN_CLUB.coordinator_email, DEMO_PASSWORDS[Role.COORDINATOR])
+    page.goto("/clubs/anshan-steel/members/")
+    page.locator("table tbody tr").first.get_by_role("link").click()
+    panel = page.locator("section.eligibility")
+    expect(panel.get_by_role("heading", name="Whole blood")).to_be_visible()
+    expect(panel.get_by_role("heading", name="Platelets")).to_be_visible()
+    expect(panel.locator(".eligibility-status").first).to_contain_text(
+        re.compile(r"Eligible today|From \d+ \w+ \d{4}|Not eligible"))
+    panel.get_by_role("link", name="See the rules and their sources").click()
+    expect(page.get_by_role("heading", name="Waiting times between donations")).to_be_visible()
+    expect(page.get_by_text("6 months").first).to_be_visible()
+
+
+def test_a_refused_donation_shows_the_reasons(page: Page):
+    sign_in(page, CN_CLUB.coordinator_email, DEMO_PASSWORDS[Role.COORDINATOR])
+    page.goto("/clubs/anshan-steel/members/")
+    page.locator("table tbody tr").first.get_by_role("link").click()
+    form = page.locator("section.record-donation")
+    form.get_by_label("Volume (ml)").fill("250")  # not a whole-blood volume in China
+    form.get_by_role("button", name="Record donation").click()
+    expect(page.get_by_text("The rules do not allow this donation")).to_be_visible()
+    expect(page.get_by_text("The volume must be one of 200, 300, 400 ml.")).to_be_visible()

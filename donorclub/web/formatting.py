@@ -87,6 +87,8 @@ def describe_reason(reason: Reason, rule_set: RuleSet | None = None) -> str:
     if code == "kind_not_allowed":
         return _("The club's rule set does not include %(kind)s.", kind=label(d["kind"]).lower())
     if code == "volume_not_allowed":
+        if "allowed" in d and len(d["allowed"]) == 1:
+            return _("The volume must be %(volume)s ml.", volume=d["allowed"][0])
         if "allowed" in d:
             return _("The volume must be one of %(volumes)s ml.",
                      volumes=", ".join(str(v) for v in d["allowed"]))

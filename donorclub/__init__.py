@@ -85,15 +85,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web.auth import bp as auth_bp
-    from .web.dashboard import bp as dashboard_bp
-    from .web.donations import bp as donations_bp
-    from .web.members import bp as members_bp
-    from .web.portal import bp as portal_bp
-    from .web.rules import bp as rules_bp
+    """Every feature package under donorclub/web that defines a blueprint `bp`."""
+    import importlib
+    import pkgutil
 
-    for blueprint in (auth_bp, dashboard_bp, donations_bp, members_bp, portal_bp, rules_bp):
-        app.register_blueprint(blueprint)
+    from . import web
+
+    for module in pkgutil.iter_modules(web.__path__):
+        if module.ispkg:
+            package = importlib.import_module(f"{web.__name__}.{module.name}")
+            if hasattr(package, "bp"):
+                app.register_blueprint(package.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -23,6 +23,10 @@ class Donation(db.Model):
             "(voided_at IS NULL) = (void_reason IS NULL)", name="void_has_reason"
         ),
         sa.Index("ix_donations_member_id_donated_on", "member_id", "donated_on"),
+        # The same member, kind and day cannot be recorded twice (voided rows do not count).
+        sa.Index("uq_donations_member_kind_day", "member_id", "kind", "donated_on", unique=True,
+                 sqlite_where=sa.text("voided_at IS NULL"),
+                 postgresql_where=sa.text("voided_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

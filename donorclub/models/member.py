@@ -17,6 +17,8 @@ class Member(db.Model):
         sa.UniqueConstraint("club_id", "member_no", name="uq_members_club_id_member_no"),
         sa.CheckConstraint("weight_kg IS NULL OR weight_kg > 0", name="weight_positive"),
         sa.Index("ix_members_club_id_full_name", "club_id", "full_name"),
+        sa.Index("ix_members_club_id_status", "club_id", "status"),
+        sa.Index("ix_members_club_id_blood_group", "club_id", "blood_group"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -241,15 +241,17 @@ def _make_history(rng: random.Random, spec: DemoClubSpec, member: Member, today:
                      club_id=member.club_id)
         count += 1
         previous = kind
-        if rng.random() < 0.03:  # a duplicate entry, caught and voided with a reason
-            duplicate = Donation(member=member, donated_on=on, kind=DonationKind(kind),
-                                 volume_ml=volume, therapeutic_units=units, site=donation.site)
+        if rng.random() < 0.03 and on + timedelta(days=1) < today:
+            # The same donation typed in again under the next day, caught and voided.
+            duplicate = Donation(member=member, donated_on=on + timedelta(days=1),
+                                 kind=DonationKind(kind), volume_ml=volume,
+                                 therapeutic_units=units, site=donation.site)
             db.session.add(duplicate)
             audit.record(None, AuditAction.CREATE, duplicate, after=audit.snapshot(duplicate),
                          club_id=member.club_id)
             before = audit.snapshot(duplicate)
             duplicate.voided_at = utcnow()
-            duplicate.void_reason = "Entered twice from the paper register"
+            duplicate.void_reason = "Entered twice from the paper register, under the wrong day"
             audit.record(None, AuditAction.VOID, duplicate, before=before,
                          after=audit.snapshot(duplicate), club_id=member.club_id)
     return count

@@ -1,7 +1,7 @@
 """Properties of the engine over random histories, for every rule set (hypothesis)."""
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from donorclub.domain.eligibility import (
@@ -104,6 +104,7 @@ def test_adding_a_donation_never_brings_next_date_forward(case, data):
     # Donors with history already count as repeat donors, so one more donation can only add
     # waits (a first donation can lift the first-time age limit, which is right).
     donor, history, deferrals, rule_set, on = case
+    assume(any(d.on < on for d in history))
     extra_kind = data.draw(st.sampled_from(rule_set.kinds))
     extra_on = data.draw(st.dates(min_value=date(2022, 1, 1), max_value=on))
     extra = DonationFact(extra_kind, extra_on, rule_set.kind_rules[extra_kind].default_volume_ml,

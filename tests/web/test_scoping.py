@@ -93,7 +93,7 @@ def test_member_page_shows_history_and_totals_without_voided(signed_in, world):
 
     factories.make_donation(world.member_a, date(2024, 3, 1), volume_ml=400)
     factories.make_donation(world.member_a, date(2024, 10, 1), volume_ml=300)
-    voided = factories.make_donation(world.member_a, date(2024, 10, 1), volume_ml=300)
+    voided = factories.make_donation(world.member_a, date(2024, 10, 2), volume_ml=300)
     voided.voided_at, voided.void_reason = utcnow(), "Entered twice"
     factories.make_donation(world.member_a, date(2025, 1, 6), kind=DonationKind.PLATELETS,
                             volume_ml=250, units=2)

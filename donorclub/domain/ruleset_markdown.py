@@ -94,6 +94,16 @@ def to_markdown(rule_set: RuleSet) -> str:
             lines.append(f"| {reason.label} | `{reason.code}` | {length} | {blocks} "
                          f"| {_sources(reason)} |")
 
+    if rs.award_counting:
+        lines += ["", "| counts toward awards | how | sources |", "|---|---|---|"]
+        for kind, rule in rs.award_counting.kinds.items():
+            how = {"donation": f"{rule.amount:g} per donation",
+                   "ml": f"1 per {rule.amount:g} ml",
+                   "unit": f"{rule.amount:g} per therapeutic unit"}[rule.per]
+            if rule.before:
+                how += f" ({rule.amount_before:g} before {rule.before.isoformat()})"
+            lines.append(f"| {KIND_NAMES[kind]} | {how} | {_sources(rs.award_counting)} |")
+
     lines += ["", "Sources:", ""]
     lines += [f"- [{tag}] {text}" for tag, text in rs.sources.items()]
     return "\n".join(lines) + "\n"

@@ -92,6 +92,21 @@ class DeferralReason(Sourced):
 
 
 @dataclass(frozen=True)
+class AwardCount:
+    """How one kind counts toward recognition: per donation, per ml or per therapeutic unit."""
+
+    per: str  # "donation" | "ml" | "unit"
+    amount: float
+    before: date | None = None  # donations before this day count `amount_before` instead
+    amount_before: float | None = None
+
+
+@dataclass(frozen=True)
+class AwardCounting(Sourced):
+    kinds: dict[str, AwardCount] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     code: str
     name: str
@@ -108,6 +123,7 @@ class RuleSet:
     deferral_reasons: dict[str, DeferralReason]
     sources: dict[str, str]
     path: str = ""
+    award_counting: AwardCounting | None = None
 
     def interval(self, from_kind: str, to_kind: str, sex: str) -> Duration | None:
         """The wait from a donation of one kind to the next of another; None when the earlier
@@ -325,6 +341,7 @@ def _build(path: Path, data: dict, code: str) -> RuleSet:
         deferral_reasons=reasons,
         sources=r.sources,
         path=str(path),
+        award_counting=_award_counting(r, data.get("award_counting")),
     )
 
 
@@ -482,3 +499,31 @@ def _deferral_reason(r: _Reader, i: int, entry: dict) -> DeferralReason:
         r.fail(where, "is indefinite and has a duration")
     return DeferralReason(code=code, label=label, label_zh=str(entry.get("label_zh", label)),
                           duration=duration, kinds=kinds, **r.sourced(entry, where))
+
+
+_AWARD_PER = ("donation", "ml", "unit")
+
+
+def _award_counting(r: _Reader, table: Any) -> AwardCounting | None:
+    if table is None:
+        return None
+    table = r.table(table, "award_counting")
+    kinds = {}
+    for kind, entry in table.items():
+        if kind in ("sources", "unconfirmed"):
+            continue
+        where = f"award_counting.{r.kind(kind, 'award_counting')}"
+        entry = r.table(entry, where)
+        if entry.get("per") not in _AWARD_PER:
+            r.fail(f"{where}.per", f"must be one of {', '.join(_AWARD_PER)}")
+        before = entry.get("before")
+        if before is not None and not isinstance(before, date):
+            r.fail(f"{where}.before", "must be a date")
+        if (before is None) != ("amount_before" not in entry):
+            r.fail(where, "'before' and 'amount_before' go together")
+        kinds[kind] = AwardCount(
+            per=entry["per"], amount=r.positive_number(entry.get("amount"), f"{where}.amount"),
+            before=before,
+            amount_before=None if before is None else r.positive_number(
+                entry["amount_before"], f"{where}.amount_before"))
+    return AwardCounting(kinds=kinds, **r.sourced(table, "award_counting"))

@@ -5,7 +5,14 @@ from enum import Enum
 
 from flask_babel import lazy_gettext as _l
 
-from ..domain.enums import DonationKind, MemberStatus, Sex
+from ..domain.enums import (
+    AuditAction,
+    DonationKind,
+    MemberStatus,
+    ReferralStatus,
+    Registry,
+    Sex,
+)
 
 LABELS = {
     DonationKind.WHOLE_BLOOD: _l("Whole blood"),
@@ -18,6 +25,45 @@ LABELS = {
     MemberStatus.INACTIVE: _l("Inactive"),
     MemberStatus.LEFT: _l("Left the club"),
     MemberStatus.DECEASED: _l("Deceased"),
+    Registry.CMDP: _l("China Marrow Donor Program"),
+    Registry.NMDP: _l("NMDP"),
+    Registry.DKMS: _l("DKMS"),
+    Registry.ANTHONY_NOLAN: _l("Anthony Nolan"),
+    Registry.OTHER: _l("Other registry"),
+    ReferralStatus.REFERRED: _l("Referred"),
+    ReferralStatus.CONSENTED: _l("Consented"),
+    ReferralStatus.SAMPLED: _l("Sample taken"),
+    ReferralStatus.TYPED: _l("Typed"),
+    ReferralStatus.LISTED: _l("Listed"),
+    ReferralStatus.PRELIMINARY_MATCH: _l("Preliminary match"),
+    ReferralStatus.CONFIRMATORY_TYPING: _l("Confirmatory typing"),
+    ReferralStatus.WORKUP: _l("Work-up"),
+    ReferralStatus.DONATED: _l("Donated"),
+    ReferralStatus.FOLLOW_UP: _l("Follow-up"),
+    ReferralStatus.WITHDRAWN: _l("Withdrawn"),
+    ReferralStatus.MEDICALLY_DEFERRED: _l("Medically deferred"),
+    ReferralStatus.LOST_CONTACT: _l("Lost contact"),
+    ReferralStatus.AGED_OUT: _l("Aged out"),
+}
+AUDIT_WORDS = {
+    AuditAction.CREATE.value: _l("created"),
+    AuditAction.UPDATE.value: _l("changed"),
+    AuditAction.VOID.value: _l("voided"),
+    AuditAction.REVOKE.value: _l("revoked"),
+    AuditAction.LOGIN.value: _l("signed in"),
+    AuditAction.LOGIN_FAILED.value: _l("failed sign-in"),
+    AuditAction.LOGOUT.value: _l("signed out"),
+    AuditAction.PASSWORD_CHANGE.value: _l("password changed"),
+    AuditAction.TOKEN_ISSUE.value: _l("API token issued"),
+    "members": _l("member"),
+    "donations": _l("donation"),
+    "deferrals": _l("deferral"),
+    "referrals": _l("referral"),
+    "certificates": _l("certificate"),
+    "clubs": _l("club"),
+    "users": _l("account"),
+    "drives": _l("drive"),
+    "api_tokens": _l("API token"),
 }
 _BY_VALUE = {(type(code), code.value): text for code, text in LABELS.items()}
 
@@ -32,3 +78,8 @@ def label(code: Enum | str | None) -> str:
         if value == code:
             return str(text)
     return code
+
+
+def audit_label(code: str) -> str:
+    """Words for an audit action or entity type; codes without words are shown as they are."""
+    return str(AUDIT_WORDS.get(code, code.replace("_", " ")))

@@ -1,15 +1,19 @@
 """Member list and member page."""
 from datetime import date
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import clubs, members
+from ...services import clubs, member_editing, members
 from ...services.eligibility import member_eligibility
+from ...services.errors import InvalidInput
 from ...services.rules import rule_set_for
 from ..donations.forms import DonationForm
+from ..forms import apply_field_errors, form_status
 from ..permissions import staff_required
 from . import bp
+from .forms import MemberFilterForm, MemberForm
 
 
 def load_member(slug: str, member_id: int):
@@ -32,9 +36,11 @@ def render_member_page(club, member, form=None, *, refused=None, rule_set=None, 
                             therapeutic_units=first.default_units)
         form.use_rule_set(rule_set)
     return render_template(
-        "members/detail.html", club=club, member=member, totals=members.totals(member.donations),
+        "members/detail.html", club=club, member=member,
+        totals=members.totals(member.donations, rule_set),
         eligibility=member_eligibility(member, today), rule_set=rule_set, today=today,
-        form=form, refused=refused,
+        form=form, refused=refused, referrals=members.referrals_made(member),
+        certificates=members.certificates_of(member), trail=members.audit_trail(member),
     ), status
 
 
@@ -42,12 +48,24 @@ def render_member_page(club, member, form=None, *, refused=None, rule_set=None, 
 @staff_required
 def index(slug: str):
     club = clubs.get_club(current_user, slug)
-    q = request.args.get("q", "")
+    form = MemberFilterForm(rule_set_for(club), request.args)
+    valid = form.validate()
+    filters = members.MemberFilters(
+        q=form.q.data or "",
+        blood_group=form.blood_group.data if valid else "",
+        status=form.status.data if valid else "",
+        deferred_on=date.today() if form.deferred.data else None,
+        has_referral=bool(form.has_referral.data),
+        eligible_kind=(form.eligible_kind.data or "") if valid else "",
+        eligible_on=(form.eligible_on.data or date.today()) if valid else None,
+        sort=form.sort.data if valid and form.sort.data else "member_no",
+    )
     page = request.args.get("page", 1, type=int)
     pagination = members.list_members(
-        club, page=max(page, 1), per_page=current_app.config["MEMBERS_PER_PAGE"], q=q
-    )
-    return render_template("members/index.html", club=club, pagination=pagination, q=q)
+        club, page=page, per_page=current_app.config["MEMBERS_PER_PAGE"], filters=filters)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("members/index.html", club=club, pagination=pagination, form=form,
+                           q=filters.q, filtered=len(args) > 0, args=args), form_status(form)
 
 
 @bp.route("/<int:member_id>")
@@ -55,3 +73,60 @@ def index(slug: str):
 def detail(slug: str, member_id: int):
     club, member = load_member(slug, member_id)
     return render_member_page(club, member)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def create(slug: str):
+    club = clubs.get_club(current_user, slug)
+    form = MemberForm()
+    if not form.is_submitted():
+        form.joined_on.data = date.today()
+    duplicates = []
+    if form.validate_on_submit():
+        try:
+            member = member_editing.create_member(
+                current_user._get_current_object(), club, form.to_input(), today=date.today(),
+                confirm_duplicate=form.confirm_duplicate.data)
+        except member_editing.PossibleDuplicate as error:
+            duplicates = error.matches
+        except InvalidInput as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("Member %(no)s added.", no=member.member_no), "success")
+            return redirect(url_for("members.detail", slug=slug, member_id=member.id))
+    return _form_page(club, form, None, duplicates)
+
+
+@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(slug: str, member_id: int):
+    club, member = load_member(slug, member_id)
+    form = MemberForm() if request.method == "POST" else MemberForm.for_member(member)
+    duplicates = []
+    if form.validate_on_submit():
+        try:
+            member_editing.update_member(
+                current_user._get_current_object(), member, form.to_input(), today=date.today(),
+                confirm_duplicate=form.confirm_duplicate.data)
+        except member_editing.PossibleDuplicate as error:
+            duplicates = error.matches
+        except InvalidInput as error:
+            apply_field_errors(form, error)
+        else:
+            flash(_("Changes to %(name)s saved.", name=member.full_name), "success")
+            return redirect(url_for("members.detail", slug=slug, member_id=member.id))
+    return _form_page(club, form, member, duplicates)
+
+
+def _form_page(club, form, member, duplicates):
+    if form.is_submitted() and form.errors:
+        # Show the service's judgement of the other fields too, not one round at a time.
+        for name, message in member_editing.input_problems(form.to_input(), date.today()).items():
+            field = getattr(form, name)
+            if not field.errors:
+                field.errors = [*field.errors, message]
+    status = 409 if duplicates else form_status(form)
+    return render_template("members/form.html", club=club, form=form, member=member,
+                           duplicates=duplicates,
+                           next_no=member_editing.next_member_no(club)), status

@@ -1,32 +1,41 @@
-"""Recording donations: checked against the club's rules, overridable only with a reason."""
+"""Donations: recorded against the club's rules (overridable only with a reason), and voided,
+never deleted."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..domain.eligibility import DonationFact, check_donation
-from ..domain.enums import AuditAction, DonationKind
+from ..domain.enums import AuditAction, DonationKind, DriveKind
 from ..extensions import db
-from ..models import Donation, Member, User
+from ..models import Club, Donation, Drive, Member, User
+from ..models.types import utcnow
 from . import audit
 from .eligibility import deferral_facts, donation_facts, donor_of
-from .errors import InvalidInput, NotEligible
+from .errors import Conflict, InvalidInput, NotEligible, NotFound
 from .rules import rule_set_for
 
 MAX_OVERRIDE_REASON = 500
+MIN_VOID_REASON, MAX_VOID_REASON = 3, 500
+# Drives offered when recording: blood drives of this long ago up to today.
+DRIVE_LOOKBACK = timedelta(days=730)
 
 
 def record_donation(actor: User, member: Member, *, donated_on: date, kind: str, volume_ml: int,
                     therapeutic_units: int | None = None, site: str = "",
+                    drive_id: int | None = None,
                     blood_centre_certificate_no: str | None = None,
                     override_reason: str = "", today: date) -> Donation:
     """Record a donation after the rules of the member's club have been checked.
 
-    Raises InvalidInput for impossible input (a future date, a kind or volume outside the rule
-    set is reported as NotEligible instead) and NotEligible with the engine's reasons when the
-    rules forbid it, unless `override_reason` says why the coordinator records it anyway; the
-    override and the reasons it overrode are audited.
+    Raises InvalidInput for impossible input (a future date, a drive of another club; a kind or
+    volume outside the rule set is reported as NotEligible instead), Conflict when the member
+    already has an unvoided donation of that kind on that day (even with an override), and
+    NotEligible with the engine's reasons when the rules forbid it, unless `override_reason`
+    says why the coordinator records it anyway; the override and the reasons it overrode are
+    audited.
     """
     fields = {}
     if donated_on > today:
@@ -45,8 +54,12 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
     if len(override_reason) > MAX_OVERRIDE_REASON:
         fields["override_reason"] = _("Keep the reason under %(n)d characters.",
                                       n=MAX_OVERRIDE_REASON)
+    if drive_id is not None and not _is_blood_drive_of(member.club_id, drive_id):
+        fields["drive_id"] = _("Choose a blood drive of this club.")
     if fields:
         raise InvalidInput(_("The donation was not recorded."), fields)
+    if _already_recorded(member, kind, donated_on):
+        raise Conflict(_duplicate_message(donated_on))
 
     new = DonationFact(kind.value, donated_on, volume_ml, therapeutic_units)
     reasons = check_donation(donor_of(member), donation_facts(member.donations),
@@ -55,13 +68,85 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
         raise NotEligible(_("The club's rules do not allow this donation."), reasons)
 
     donation = Donation(member=member, donated_on=donated_on, kind=kind, volume_ml=volume_ml,
-                        therapeutic_units=therapeutic_units, site=site.strip()[:200],
-                        blood_centre_certificate_no=(blood_centre_certificate_no or None),
+                        therapeutic_units=therapeutic_units, site=(site or "").strip()[:200],
+                        drive_id=drive_id,
+                        blood_centre_certificate_no=(blood_centre_certificate_no or "").strip()
+                        or None,
                         recorded_by_id=actor.id, override_reason=override_reason or None)
     db.session.add(donation)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        # Another request recorded the same donation between our check and this insert;
+        # the partial unique index refused it.
+        db.session.rollback()
+        raise Conflict(_duplicate_message(donated_on)) from error
     after = audit.snapshot(donation)
     if reasons:
         after["overridden_reasons"] = [r.code for r in reasons]
     audit.record(actor, AuditAction.CREATE, donation, after=after, club_id=member.club_id)
+    db.session.commit()
+    return donation
+
+
+def _already_recorded(member: Member, kind: DonationKind, donated_on: date) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Donation).where(
+            Donation.member_id == member.id, Donation.kind == kind,
+            Donation.donated_on == donated_on, Donation.voided_at.is_(None))
+    ) > 0
+
+
+def _duplicate_message(donated_on: date) -> str:
+    return _("A donation of this kind on %(date)s is already recorded for this member. "
+             "If that record is wrong, void it first.", date=donated_on.isoformat())
+
+
+def _is_blood_drive_of(club_id: int, drive_id: int) -> bool:
+    drive = db.session.get(Drive, drive_id)
+    return drive is not None and drive.club_id == club_id and drive.kind == DriveKind.BLOOD
+
+
+def drives_for(club: Club, today: date) -> list[Drive]:
+    """The club's blood drives a donation can belong to: the last two years, newest first."""
+    return list(db.session.scalars(
+        sa.select(Drive).where(Drive.club_id == club.id, Drive.kind == DriveKind.BLOOD,
+                               Drive.held_on <= today, Drive.held_on >= today - DRIVE_LOOKBACK)
+        .order_by(Drive.held_on.desc(), Drive.id.desc())))
+
+
+def get_donation(member: Member, donation_id: int) -> Donation:
+    """One of the member's donations; NotFound when it belongs to someone else or nobody."""
+    donation = db.session.get(Donation, donation_id)
+    if donation is None or donation.member_id != member.id:
+        raise NotFound(_("Donation not found."))
+    return donation
+
+
+def void_donation(actor: User, donation: Donation, reason: str) -> Donation:
+    """Void a donation: it stays on record, marked with who, when and why, and counts for
+    nothing from then on. Raises InvalidInput without a reason of 3 to 500 characters and
+    Conflict when the donation is already voided (also when a concurrent request voided it)."""
+    reason = (reason or "").strip()
+    if not MIN_VOID_REASON <= len(reason) <= MAX_VOID_REASON:
+        message = _("Say why it is voided, in %(min)d to %(max)d characters.",
+                    min=MIN_VOID_REASON, max=MAX_VOID_REASON)
+        raise InvalidInput(message, {"reason": message})
+    if donation.is_voided:
+        raise Conflict(_("This donation was already voided."))
+    before = audit.snapshot(donation)
+    # A conditional update, so two people voiding at once cannot both succeed.
+    result = db.session.execute(
+        sa.update(Donation)
+        .where(Donation.id == donation.id, Donation.voided_at.is_(None))
+        .values(voided_at=utcnow(), voided_by_id=actor.id, void_reason=reason)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_("This donation was already voided."))
+    db.session.refresh(donation)
+    old, new = audit.changed(before, audit.snapshot(donation))
+    audit.record(actor, AuditAction.VOID, donation, before=old, after=new,
+                 club_id=donation.member.club_id)
     db.session.commit()
     return donation

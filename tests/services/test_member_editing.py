@@ -11,7 +11,11 @@ from donorclub.models import AuditEvent, Member
 from donorclub.services import audit
 from donorclub.services.errors import InvalidInput
 from donorclub.services.member_editing import (
-    MemberInput, PossibleDuplicate, create_member, likely_duplicates, next_member_no,
+    MemberInput,
+    PossibleDuplicate,
+    create_member,
+    likely_duplicates,
+    next_member_no,
     update_member,
 )
 

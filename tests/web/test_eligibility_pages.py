@@ -76,7 +76,8 @@ def test_an_override_reason_records_it_and_audits_what_was_overridden(signed_in,
     db.session.commit()
     response = signed_in("coordinator_a").post(
         member_url(world) + "/donations/",
-        data=donation_form(override_reason="Therapeutic collection approved by Dr. Li"))
+        data=donation_form(override="y",
+                           override_reason="Therapeutic collection approved by Dr. Li"))
     assert response.status_code == 302
     newest = max(donations_of(world.member_a), key=lambda d: d.id)
     assert newest.override_reason == "Therapeutic collection approved by Dr. Li"
@@ -101,6 +102,19 @@ def test_bad_donation_input_changes_nothing(signed_in, world, overrides, field_m
     assert response.status_code == 422
     assert field_message in response.get_data(as_text=True)
     assert donations_of(world.member_a) == []
+
+
+def test_an_override_needs_both_the_tick_and_the_reason(signed_in, world):
+    factories.make_donation(world.member_a, date.today() - timedelta(days=30))
+    db.session.commit()
+    client = signed_in("coordinator_a")
+    no_reason = client.post(member_url(world) + "/donations/", data=donation_form(override="y"))
+    assert no_reason.status_code == 422
+    assert "write why the donation is recorded anyway" in no_reason.get_data(as_text=True)
+    no_tick = client.post(member_url(world) + "/donations/",
+                          data=donation_form(override_reason="Approved"))
+    assert no_tick.status_code == 422
+    assert len(donations_of(world.member_a)) == 1
 
 
 def test_a_volume_the_rule_set_does_not_allow_is_refused(signed_in, world):

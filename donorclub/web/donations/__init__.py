@@ -1,6 +1,6 @@
-"""Recording donations from a member's page."""
+"""Donations: recording them (from the member page or the fast-entry screen) and voiding them."""
 from flask import Blueprint
 
-bp = Blueprint("donations", __name__, url_prefix="/clubs/<slug>/members/<int:member_id>/donations")
+bp = Blueprint("donations", __name__, url_prefix="/clubs/<slug>")
 
-from . import views  # noqa: E402,F401
+from . import entry, views  # noqa: E402,F401

@@ -46,6 +46,9 @@ def main() -> int:
             "member list": f"/clubs/{CN_CLUB.slug}/members/",
             "member search": f"/clubs/{CN_CLUB.slug}/members/?q=王",
             "member page": f"/clubs/{CN_CLUB.slug}/members/{member_id}",
+            "club dashboard": f"/clubs/{CN_CLUB.slug}/dashboard",
+            "eligible list": f"/clubs/{CN_CLUB.slug}/eligible?kind=platelets",
+            "eligible CSV": f"/clubs/{CN_CLUB.slug}/eligible?kind=platelets&format=csv",
         }
         print(f"{'page':<15} {'p50 ms':>8} {'p95 ms':>8} {'stdev ms':>9}"
               f"  ({args.requests} requests)")

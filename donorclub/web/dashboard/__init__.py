@@ -1,4 +1,4 @@
-"""The start page after signing in: each club's headline numbers."""
+"""The start page after signing in, each club's dashboard and who can donate on a day."""
 from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__)

@@ -1,11 +1,18 @@
-"""Dashboard views."""
+"""The overview of the user's clubs, one club's dashboard, and who can donate on a day."""
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ...services import clubs
+from ...services import clubs, dashboard
+from ...services.errors import InvalidInput
+from ...services.rules import rule_set_for
+from ..forms import apply_field_errors, form_status
+from ..permissions import staff_required
 from . import bp
+from .export import eligible_csv
+from .figures import charts_for
+from .forms import EligibleForm
 
 
 @bp.route("/")
@@ -13,5 +20,34 @@ from . import bp
 def index():
     if current_user.is_member:
         return redirect(url_for("portal.index"))
-    summaries = clubs.summaries_for(current_user, date.today())
-    return render_template("dashboard/index.html", summaries=summaries)
+    overview = dashboard.overview(current_user, date.today())
+    return render_template("dashboard/index.html", overview=overview, today=date.today())
+
+
+@bp.route("/clubs/<slug>/dashboard")
+@staff_required
+def detail(slug: str):
+    club = clubs.get_club(current_user, slug)
+    figures = dashboard.club_dashboard(club, date.today())
+    return render_template("dashboard/detail.html", club=club, figures=figures,
+                           charts=charts_for(figures), rule_set=rule_set_for(club),
+                           soon_days=dashboard.SOON_DAYS)
+
+
+@bp.route("/clubs/<slug>/eligible")
+@staff_required
+def eligible(slug: str):
+    club = clubs.get_club(current_user, slug)
+    rule_set, today = rule_set_for(club), date.today()
+    form = EligibleForm(request.args, rule_set=rule_set, today=today)
+    rows = None
+    if form.validate():
+        try:
+            rows = dashboard.eligible_members(club, kind=form.chosen_kind, on=form.chosen_date,
+                                              today=today)
+        except InvalidInput as error:
+            apply_field_errors(form, error)
+    if rows is not None and request.args.get("format") == "csv":
+        return eligible_csv(club, form.chosen_kind, form.chosen_date, rows)
+    return render_template("dashboard/eligible.html", club=club, form=form, rows=rows,
+                           today=today), form_status(form)

@@ -116,13 +116,15 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from .web import formatting
-    from .web.labels import audit_label, label
+    from .web.audit.presentation import action_label, entity_label
+    from .web.labels import label
     from .web.navigation import navigation_for
 
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["label"] = label
-    app.jinja_env.globals["audit_label"] = audit_label
+    app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["entity_label"] = entity_label
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.globals["describe_reason"] = formatting.describe_reason

@@ -82,6 +82,12 @@ class AuditAction(StrEnum):
     LOGOUT = "logout"
     PASSWORD_CHANGE = "password_change"
     TOKEN_ISSUE = "token_issue"
+    COORDINATOR_ADD = "coordinator_add"
+    COORDINATOR_REMOVE = "coordinator_remove"
+    INVITE = "invite"
+    INVITATION_ACCEPT = "invitation_accept"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
 
 
 def values(enum_cls) -> list[str]:

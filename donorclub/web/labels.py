@@ -6,7 +6,6 @@ from enum import Enum
 from flask_babel import lazy_gettext as _l
 
 from ..domain.enums import (
-    AuditAction,
     DonationKind,
     MemberStatus,
     ReferralStatus,
@@ -45,26 +44,6 @@ LABELS = {
     ReferralStatus.LOST_CONTACT: _l("Lost contact"),
     ReferralStatus.AGED_OUT: _l("Aged out"),
 }
-AUDIT_WORDS = {
-    AuditAction.CREATE.value: _l("created"),
-    AuditAction.UPDATE.value: _l("changed"),
-    AuditAction.VOID.value: _l("voided"),
-    AuditAction.REVOKE.value: _l("revoked"),
-    AuditAction.LOGIN.value: _l("signed in"),
-    AuditAction.LOGIN_FAILED.value: _l("failed sign-in"),
-    AuditAction.LOGOUT.value: _l("signed out"),
-    AuditAction.PASSWORD_CHANGE.value: _l("password changed"),
-    AuditAction.TOKEN_ISSUE.value: _l("API token issued"),
-    "members": _l("member"),
-    "donations": _l("donation"),
-    "deferrals": _l("deferral"),
-    "referrals": _l("referral"),
-    "certificates": _l("certificate"),
-    "clubs": _l("club"),
-    "users": _l("account"),
-    "drives": _l("drive"),
-    "api_tokens": _l("API token"),
-}
 _BY_VALUE = {(type(code), code.value): text for code, text in LABELS.items()}
 
 
@@ -79,7 +58,3 @@ def label(code: Enum | str | None) -> str:
             return str(text)
     return code
 
-
-def audit_label(code: str) -> str:
-    """Words for an audit action or entity type; codes without words are shown as they are."""
-    return str(AUDIT_WORDS.get(code, code.replace("_", " ")))

@@ -17,9 +17,10 @@ def sign_in(page: Page, email: str, password: str) -> None:
 def test_demo_coordinator_signs_in_and_sees_the_club(page: Page):
     sign_in(page, CN_CLUB.coordinator_email, DEMO_PASSWORDS[Role.COORDINATOR])
     expect(page.get_by_role("heading", name=CN_CLUB.name)).to_be_visible()
-    page.get_by_role("link", name=CN_CLUB.name).first.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
     expect(page).to_have_url(re.compile(r"/clubs/anshan-steel/members/"))
-    expect(page.locator("table tbody tr")).to_have_count(36)
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    assert page.locator("table tbody tr").count() >= 36  # the demo club (other journeys add)
 
 
 def test_wrong_password_shows_an_error_and_stays_on_the_form(page: Page):

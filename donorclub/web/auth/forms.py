@@ -28,3 +28,16 @@ class ChangePasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """No fields: carries the CSRF token for POST-only buttons such as sign out."""
+
+
+class InvitationForm(FlaskForm):
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters; a few words make a good "
+                                            "one."),
+                             render_kw={"autocomplete": "new-password", "autofocus": True})
+    confirm_password = PasswordField(
+        _l("The same password again"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set password and sign in"))

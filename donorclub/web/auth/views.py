@@ -1,15 +1,15 @@
-"""Views for signing in and out and changing a password."""
+"""Views for signing in and out, changing a password and accepting an invitation."""
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ...services import accounts
+from ...services import accounts, invitations
 from ...services.errors import InvalidInput
 from ..forms import apply_field_errors, form_status
 from . import bp
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm
+from .forms import ChangePasswordForm, ConfirmForm, InvitationForm, LoginForm
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -69,3 +69,23 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form), form_status(form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """Set the first password from an invitation link, then sign in."""
+    try:
+        user = invitations.read_invitation(token)
+        form = InvitationForm()
+        if form.validate_on_submit():
+            user = invitations.accept_invitation(token, form.password.data)
+            session.clear()  # a fresh session, as on every sign-in
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your password is set.", name=user.name or user.email),
+                  "success")
+            return redirect(url_for("dashboard.index"))
+    except invitations.InvitationNotUsable as error:
+        return render_template("auth/invitation.html", problem=error.message), error.status
+    except InvalidInput as error:
+        apply_field_errors(form, error)
+    return render_template("auth/invitation.html", form=form, user=user), form_status(form)

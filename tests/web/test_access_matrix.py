@@ -1,0 +1,128 @@
+"""Every endpoint × every role × own and foreign objects, generated from the URL map.
+
+A coordinator of one club must get 404 for anything of another club and change nothing; a
+member login gets 404 on staff pages; visitors are sent to sign in. An endpoint this file
+does not know fails the test until it is classified here.
+"""
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.routing import Rule
+
+from donorclub import create_app
+from donorclub.domain.enums import Role
+from donorclub.extensions import db
+from donorclub.models import AuditEvent, Deferral, Donation, Member, User
+
+from .. import factories
+from ..conftest import sign_in
+
+PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detail"}
+SIGNED_IN = {"dashboard.index", "auth.logout", "auth.change_password"}
+MEMBER_ONLY = {"portal.index"}
+ADMIN_PREFIX = "admin."
+# Where an endpoint's <user_id> means someone other than club B's member login.
+ENDPOINT_VALUES = {"admin.remove_coordinator": {"user_id": "coordinator_b"}}
+ROLES = ["anonymous", "member_user", "coordinator_a", "coordinator_b", "admin"]
+
+
+def _rules() -> list[Rule]:
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app({"ENV_NAME": "testing", "INSTANCE_PATH": instance,
+                          "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        return sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+
+
+def audience(rule: Rule) -> str:
+    if rule.endpoint in PUBLIC:
+        return "public"
+    if rule.endpoint.startswith(ADMIN_PREFIX):
+        return "admin"
+    if rule.endpoint in MEMBER_ONLY:
+        return "member"
+    if rule.endpoint in SIGNED_IN:
+        return "signed_in"
+    if "slug" in rule.arguments:
+        return "club_staff"
+    return "unclassified"
+
+
+CASES = [
+    (rule.rule, rule.endpoint, method)
+    for rule in _rules()
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    if audience(rule) != "public"
+]
+
+
+@pytest.fixture
+def objects(world):
+    """Club B's member with a donation, a deferral and a member login: the foreign side."""
+    from datetime import date
+
+    donation = factories.make_donation(world.member_b, date(2025, 1, 10), volume_ml=500)
+    deferral = factories.make_deferral(world.member_b, date(2025, 2, 1), date(2025, 5, 1))
+    login = factories.make_user("member-b@example.org", Role.MEMBER, member=world.member_b)
+    db.session.commit()
+    return {"slug": world.club_b.slug, "member_id": world.member_b.id,
+            "donation_id": donation.id, "deferral_id": deferral.id, "user_id": login.id,
+            "code": "us", "token": "not-a-real-token"}
+
+
+def build_url(rule_text: str, endpoint: str, values: dict) -> str:
+    url = rule_text
+    for part in rule_text.split("<")[1:]:
+        name = part.split(">")[0].split(":")[-1]
+        if name not in values:
+            pytest.fail(f"the access matrix has no value for <{name}> of {endpoint}: add one")
+        url = url.replace(f"<{part.split('>')[0]}>", str(values[name]))
+    return url
+
+
+def state() -> tuple:
+    """Counts that any forbidden request must leave alone."""
+    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                 for model in (AuditEvent, Member, Donation, Deferral, User))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("rule_text", "endpoint", "method"), CASES)
+def test_access(app, world, objects, role, rule_text, endpoint, method):
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
+    kind = audience(rule)
+    assert kind != "unclassified", f"classify {endpoint} in tests/web/test_access_matrix.py"
+    client = app.test_client()
+    if role != "anonymous":
+        assert sign_in(client, getattr(world, role).email).status_code == 302
+    values = {**objects, **{k: getattr(world, v).id
+                            for k, v in ENDPOINT_VALUES.get(endpoint, {}).items()}}
+    url = build_url(rule_text, endpoint, values)
+    before = state()
+    response = client.open(url, method=method, data={})
+    status = response.status_code
+    assert status < 500, f"{method} {url} as {role}: {status}"
+
+    if role == "anonymous":
+        assert status == 302 and "/auth/login" in response.headers["Location"]
+        assert state() == before
+        return
+    allowed = {
+        "admin": role == "admin",
+        "member": role == "member_user",
+        "signed_in": True,
+        # Club B's pages: its coordinator and admins, nobody else.
+        "club_staff": role in ("coordinator_b", "admin"),
+    }[kind]
+    if allowed:
+        assert status != 404, f"{method} {url} as {role} should be allowed"
+    else:
+        assert status == 404, f"{method} {url} as {role}: {status}, expected 404"
+        after = state()
+        # A refused request may only add the sign-in's own audit events, never change data.
+        assert after[1:] == before[1:] and after[0] == before[0]
+
+
+def test_the_matrix_covers_the_features():
+    endpoints = {endpoint for _, endpoint, _ in CASES}
+    assert {"members.detail", "members.edit", "donations.create"} <= endpoints

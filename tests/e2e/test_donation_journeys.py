@@ -38,7 +38,8 @@ def test_record_refuse_override_and_void(page: Page):
 
     # Platelets the same day: China's rules want three months after whole blood.
     page.goto(member_url)
-    form = page.locator("section.record-donation")
+    form = page.locator(".record-donation")
+    form.locator("summary").click()
     form.get_by_label("Kind").select_option("platelets")
     form.get_by_label("Volume (ml)").fill("250")
     form.get_by_label("Therapeutic units").fill("1")
@@ -48,7 +49,7 @@ def test_record_refuse_override_and_void(page: Page):
         re.compile("3 months after the whole blood donation"))).to_be_visible()
 
     # Override with a reason.
-    form = page.locator("section.record-donation")
+    form = page.locator(".record-donation")
     form.get_by_label("Record it although the rules refuse it").check()
     form.get_by_label("Why it is recorded anyway").fill("Urgent HLA-matched platelets, Dr. Wang")
     form.get_by_role("button", name="Record donation").click()

@@ -56,7 +56,8 @@ def test_a_refused_donation_shows_the_reasons(page: Page):
     sign_in(page, CN_CLUB.coordinator_email, DEMO_PASSWORDS[Role.COORDINATOR])
     page.goto("/clubs/anshan-steel/members/")
     page.locator("table tbody tr").first.get_by_role("link").click()
-    form = page.locator("section.record-donation")
+    form = page.locator(".record-donation")
+    form.locator("summary").click()
     form.get_by_label("Volume (ml)").fill("250")  # not a whole-blood volume in China
     form.get_by_role("button", name="Record donation").click()
     expect(page.get_by_text("The rules do not allow this donation")).to_be_visible()

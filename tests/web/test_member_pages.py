@@ -155,3 +155,15 @@ def test_member_page_shows_award_count_referrals_and_trail(signed_in, world):
     assert "Counts toward awards: 3.5" in page  # 400 ml = 2, 300 ml = 1.5
     assert "小李" in page and "China Marrow Donor Program" in page
     assert "13900000001" in page and "13900000009" in page  # before and after in the trail
+
+
+def test_member_page_ids_are_unique(signed_in, world):
+    import re
+    from collections import Counter
+
+    factories.make_donation(world.member_a, date(2024, 3, 1), volume_ml=400)
+    db.session.commit()
+    page = signed_in("coordinator_a").get(f"/clubs/club-a/members/{world.member_a.id}").get_data(
+        as_text=True)
+    repeated = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', page)).items() if n > 1]
+    assert repeated == []

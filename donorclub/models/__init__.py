@@ -3,10 +3,11 @@ from .audit import AuditEvent
 from .certificate import Certificate
 from .club import Club, club_coordinators
 from .donation import Deferral, Donation
-from .drive import Drive
+from .drive import Drive, DriveParticipant
 from .member import Member
 from .referral import Referral, ReferralEvent
 from .user import ApiToken, User
+from .volunteering import VolunteerService
 
 __all__ = [
     "ApiToken",
@@ -16,9 +17,11 @@ __all__ = [
     "Deferral",
     "Donation",
     "Drive",
+    "DriveParticipant",
     "Member",
     "Referral",
     "ReferralEvent",
     "User",
+    "VolunteerService",
     "club_coordinators",
 ]

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from ..domain.enums import (
     AuditAction,
-    BloodGroup,
     DonationKind,
     DriveKind,
     MemberStatus,
@@ -22,10 +21,29 @@ from ..domain.enums import (
     Sex,
 )
 from ..extensions import db
-from ..models import Club, Deferral, Donation, Drive, Member, Referral, ReferralEvent, User
+from ..models import (
+    Club,
+    Deferral,
+    Donation,
+    Drive,
+    DriveParticipant,
+    Member,
+    Referral,
+    ReferralEvent,
+    User,
+    VolunteerService,
+)
 from ..models.types import utcnow
 from . import audit
 from .accounts import create_user
+from .demo_people import (
+    BLOOD_GROUPS,
+    CN_GIVEN,
+    CN_SURNAMES,
+    EN_GIVEN_F,
+    EN_GIVEN_M,
+    EN_SURNAMES,
+)
 
 DEMO_DOMAIN = "donorclub.example.org"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
@@ -89,22 +107,6 @@ US_CLUB = DemoClubSpec(
 )
 DEMO_CLUBS = (CN_CLUB, US_CLUB)
 
-_CN_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-_CN_GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
-             "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕",
-             "晓东", "立新", "春梅", "国庆", "红梅", "玉兰", "文博", "雪", "子涵", "宇航"]
-_EN_GIVEN_F = ["Emma", "Olivia", "Ava", "Sophia", "Grace", "Hannah", "Chloe", "Maya", "Nora",
-               "Leah", "Ruth", "Alice"]
-_EN_GIVEN_M = ["James", "Liam", "Noah", "Ethan", "Daniel", "Samuel", "Owen", "Lucas", "Henry",
-               "Caleb", "David", "Isaac"]
-_EN_SURNAMES = ["Smith", "Johnson", "Williams", "Brown", "Garcia", "Miller", "Davis", "Wilson",
-                "Anderson", "Thomas", "Moore", "Martin", "Jackson", "Thompson", "White", "Harris",
-                "Clark", "Lewis", "Walker", "Young", "Allen", "King", "Wright", "Scott"]
-_BLOOD_GROUPS = [(BloodGroup.O_POS, 30), (BloodGroup.A_POS, 28), (BloodGroup.B_POS, 25),
-                 (BloodGroup.AB_POS, 8), (BloodGroup.O_NEG, 3), (BloodGroup.A_NEG, 3),
-                 (BloodGroup.B_NEG, 2), (BloodGroup.AB_NEG, 1)]
-
-
 @dataclass
 class DemoResult:
     loaded: bool
@@ -146,7 +148,7 @@ def load_demo_data(today: date, *, only_if_empty: bool = False) -> DemoResult:
             result.donations += _make_history(rng, spec, member, today)
         _make_deferrals(rng, members, today)
         _make_referrals(rng, spec, club, members, today)
-        _make_drives(spec, club, today)
+        _make_drives(rng, spec, club, members, today)
         result.clubs += 1
         result.members += len(members)
     db.session.commit()
@@ -178,12 +180,12 @@ def _weighted(rng: random.Random, choices):
 def _make_member(rng: random.Random, spec: DemoClubSpec, club: Club, n: int, today: date) -> Member:
     sex = Sex.FEMALE if rng.random() < 0.45 else Sex.MALE
     if spec.rule_set == "cn":
-        name = rng.choice(_CN_SURNAMES) + rng.choice(_CN_GIVEN)
+        name = rng.choice(CN_SURNAMES) + rng.choice(CN_GIVEN)
         phone = "13" + "".join(str(rng.randrange(10)) for _ in range(9))
         email = None
     else:
-        given = rng.choice(_EN_GIVEN_F if sex == Sex.FEMALE else _EN_GIVEN_M)
-        surname = rng.choice(_EN_SURNAMES)
+        given = rng.choice(EN_GIVEN_F if sex == Sex.FEMALE else EN_GIVEN_M)
+        surname = rng.choice(EN_SURNAMES)
         name = f"{given} {surname}"
         phone = f"(555) 01{rng.randrange(10)}-{rng.randrange(10000):04d}"
         email = f"{given}.{surname}{n}@example.org".lower()
@@ -195,7 +197,7 @@ def _make_member(rng: random.Random, spec: DemoClubSpec, club: Club, n: int, tod
         full_name=name,
         sex=sex,
         date_of_birth=today - timedelta(days=age_days),
-        blood_group=None if rng.random() < 0.05 else _weighted(rng, _BLOOD_GROUPS),
+        blood_group=None if rng.random() < 0.05 else _weighted(rng, BLOOD_GROUPS),
         weight_kg=None if rng.random() < 0.1 else float(rng.randrange(low, high)),
         phone=phone,
         email=email,
@@ -282,9 +284,9 @@ def _make_referrals(rng, spec: DemoClubSpec, club: Club, members: list[Member], 
         referred_on = today - timedelta(days=rng.randrange(40, 700))
         stages = _PIPELINE[: rng.randrange(1, len(_PIPELINE) + 1)]
         if spec.rule_set == "cn":
-            name = rng.choice(_CN_SURNAMES) + rng.choice(_CN_GIVEN)
+            name = rng.choice(CN_SURNAMES) + rng.choice(CN_GIVEN)
         else:
-            name = f"{rng.choice(_EN_GIVEN_F + _EN_GIVEN_M)} {rng.choice(_EN_SURNAMES)}"
+            name = f"{rng.choice(EN_GIVEN_F + EN_GIVEN_M)} {rng.choice(EN_SURNAMES)}"
         born = today - timedelta(days=rng.randrange(19 * 365, 35 * 365))
         referral = Referral(club=club, referrer=referrer, candidate_name=name,
                             registry_code=registry,
@@ -298,10 +300,40 @@ def _make_referrals(rng, spec: DemoClubSpec, club: Club, members: list[Member], 
         audit.record(None, AuditAction.CREATE, referral, after=audit.snapshot(referral))
 
 
-def _make_drives(spec: DemoClubSpec, club: Club, today: date) -> None:
+def _make_drives(rng, spec: DemoClubSpec, club: Club, members: list[Member],
+                 today: date) -> None:
+    """An upcoming blood drive with invitations and sign-ups, and a past marrow recruitment
+    day where members volunteered; two long-serving volunteers have monthly hours too."""
     place = spec.sites[1]
-    for held_on, kind in ((today + timedelta(days=21), DriveKind.BLOOD),
-                          (today - timedelta(days=90), DriveKind.MARROW_RECRUITMENT)):
-        drive = Drive(club=club, held_on=held_on, place=place, kind=kind, capacity=40)
+    upcoming = Drive(club=club, held_on=today + timedelta(days=21), place=place,
+                     kind=DriveKind.BLOOD, capacity=40)
+    past = Drive(club=club, held_on=today - timedelta(days=90), place=place,
+                 kind=DriveKind.MARROW_RECRUITMENT, capacity=40)
+    for drive in (upcoming, past):
         db.session.add(drive)
         audit.record(None, AuditAction.CREATE, drive, after=audit.snapshot(drive))
+    for member in members[:12]:
+        db.session.add(DriveParticipant(drive=upcoming, member=member,
+                                        invited_on=today - timedelta(days=3),
+                                        signed_up_on=today - timedelta(days=1)
+                                        if rng.random() < 0.6 else None))
+    for member in members[:8]:
+        db.session.add(DriveParticipant(drive=past, member=member, attended=True,
+                                        invited_on=past.held_on - timedelta(days=14),
+                                        signed_up_on=past.held_on - timedelta(days=10)))
+        _add_hours(member, past.held_on, float(rng.choice((3, 4, 5, 6))), "Registration desk",
+                   drive=past)
+    for member in members[:2]:
+        for months_ago in range(1, 25):
+            _add_hours(member, today - timedelta(days=30 * months_ago),
+                       float(rng.choice((4, 5, 6))), "Blood station guide",
+                       activity="Guiding donors at the blood station")
+
+
+def _add_hours(member: Member, served_on: date, hours: float, role: str, *,
+               drive: Drive | None = None, activity: str = "") -> None:
+    service = VolunteerService(member=member, served_on=served_on, hours=hours, role=role,
+                               drive=drive, activity=activity)
+    db.session.add(service)
+    audit.record(None, AuditAction.CREATE, service, after=audit.snapshot(service),
+                 club_id=member.club_id)

@@ -41,6 +41,7 @@ ENTITIES = {
     "referrals": _l("Marrow referral"),
     "referral_events": _l("Referral stage"),
     "drives": _l("Drive"),
+    "volunteer_services": _l("Volunteer service"),
 }
 
 

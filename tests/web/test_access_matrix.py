@@ -61,13 +61,23 @@ def objects(world):
     """Club B's member with a donation, a deferral and a member login: the foreign side."""
     from datetime import date
 
+    from donorclub.domain.enums import DriveKind
+    from donorclub.models import Drive, VolunteerService
+
     donation = factories.make_donation(world.member_b, date(2025, 1, 10), volume_ml=500)
     deferral = factories.make_deferral(world.member_b, date(2025, 2, 1), date(2025, 5, 1))
     login = factories.make_user("member-b@example.org", Role.MEMBER, member=world.member_b)
+    drive = Drive(club_id=world.club_b.id, held_on=date(2025, 1, 10), place="Library",
+                  kind=DriveKind.BLOOD)
+    db.session.add(drive)
+    service = VolunteerService(member_id=world.member_b.id, served_on=date(2025, 3, 1), hours=2,
+                               activity="Stand at the mall")
+    db.session.add(service)
     db.session.commit()
     return {"slug": world.club_b.slug, "member_id": world.member_b.id,
             "donation_id": donation.id, "deferral_id": deferral.id, "user_id": login.id,
-            "code": "us", "token": "not-a-real-token"}
+            "code": "us", "token": "not-a-real-token", "drive_id": drive.id,
+            "service_id": service.id}
 
 
 def build_url(rule_text: str, endpoint: str, values: dict) -> str:

@@ -105,11 +105,13 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import demo_data_command, rules_cli, users_cli
+    from .cli import demo_data_command, export_cli, import_cli, rules_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

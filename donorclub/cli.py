@@ -109,3 +109,115 @@ def rules_check_command(path):
     click.echo(f"{path}: rule set {rule_set.code!r} is valid: {len(rule_set.kinds)} kinds, "
                f"{len(rule_set.intervals)} intervals, {len(rule_set.caps)} caps, "
                f"{len(rule_set.deferral_reasons)} deferral reasons.")
+
+
+import_cli = AppGroup("import", help="Import a club's history from CSV or .xlsx.")
+export_cli = AppGroup("export", help="Export a club's records as CSV or .xlsx.")
+
+
+def _transfer_actor_and_club(slug: str, email: str | None):
+    """The acting user (--as, who must be staff of the club) or the system, and the club."""
+    from .services import clubs
+    from .services.transfer.scoping import club_for_system
+
+    if email is None:
+        club = club_for_system(slug)
+        if club is None:
+            raise click.ClickException(f"No club with the slug {slug}.")
+        return None, club
+    actor = accounts.find_user_by_email(email)
+    if actor is None or actor.is_member:
+        raise click.ClickException(f"No staff account with the email {email}.")
+    try:
+        return actor, clubs.get_club(actor, slug)
+    except ServiceError as error:
+        _fail(error)
+
+
+def _make_import_command(table: str):
+    @import_cli.command(table, help=f"Import {table} of a club from a CSV or .xlsx FILE "
+                                     "(all or nothing).")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--club", "slug", required=True, help="The club's slug.")
+    @click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+    @click.option("--exclude-bad-rows", is_flag=True, help="Import the good rows, skip bad ones.")
+    @click.option("--as", "email", help="Act as this staff account (default: the system).")
+    def command(path, slug, dry_run, exclude_bad_rows, email):
+        from pathlib import Path
+
+        from .services.transfer import import_file
+
+        actor, club = _transfer_actor_and_club(slug, email)
+        data = Path(path).read_bytes()
+        bar = {}
+
+        def progress(done, total):
+            if total < 5000:
+                return
+            if "bar" not in bar:
+                bar["bar"] = click.progressbar(length=total, label=f"Checking {table}",
+                                               file=sys.stderr)
+                bar["bar"].__enter__()
+            bar["bar"].update(done - bar["bar"].pos)
+
+        try:
+            report = import_file(actor, club, table, Path(path).name, data, dry_run=dry_run,
+                                 exclude_bad_rows=exclude_bad_rows, progress=progress)
+        except ServiceError as error:
+            _fail(error)
+        finally:
+            if "bar" in bar:
+                bar["bar"].__exit__(None, None, None)
+        for message in report.file_errors:
+            click.echo(f"Error: {message}", err=True)
+        for problem in report.problems:
+            click.echo(f"Line {problem.line}: {problem.message}", err=True)
+        verb = "would be" if dry_run or report.blocked else "were"
+        click.echo(f"{report.rows} rows: {report.created} {verb} created, {report.updated} "
+                   f"{verb} updated, {report.skipped} skipped as already stored, "
+                   f"{len(report.problems)} bad.")
+        if report.blocked:
+            raise click.ClickException("Nothing was imported: fix the file or use "
+                                       "--exclude-bad-rows." if not report.file_errors
+                                       else "Nothing was imported.")
+        click.echo("Dry run: nothing was written." if dry_run else "Imported.")
+
+    return command
+
+
+for _table in ("members", "donations", "deferrals", "referrals", "hours"):
+    _make_import_command(_table)
+
+
+def _make_export_command(table: str):
+    @export_cli.command(table, help=(
+        "Export every table of a club into one .xlsx (a sheet each)." if table == "all"
+        else f"Export {table} of a club as CSV or .xlsx."))
+    @click.option("--club", "slug", required=True, help="The club's slug.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False),
+                  help="The file to write; .xlsx or .csv by its extension.")
+    @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First day.")
+    @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last day.")
+    @click.option("--as", "email", help="Act as this staff account (default: the system).")
+    @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Header language.")
+    def command(slug, out, date_from, date_to, email, lang):
+        from pathlib import Path
+
+        from .services.transfer import export_club
+
+        _actor, club = _transfer_actor_and_club(slug, email)
+        fmt = "xlsx" if out.lower().endswith(".xlsx") else "csv"
+        try:
+            _name, _mime, content = export_club(
+                club, table, fmt, date_from.date() if date_from else None,
+                date_to.date() if date_to else None, lang)
+        except ServiceError as error:
+            _fail(error)
+        Path(out).write_bytes(content)
+        click.echo(f"Wrote {out} ({len(content)} bytes).")
+
+    return command
+
+
+for _table in ("members", "donations", "deferrals", "referrals", "hours", "all"):
+    _make_export_command(_table)

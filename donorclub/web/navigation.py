@@ -13,6 +13,7 @@ def _club_links(club) -> list[tuple[str, str, str]]:
         ("donations.search", url_for("donations.search", slug=slug), _("Record donation")),
         ("dashboard.eligible", url_for("dashboard.eligible", slug=slug), _("Who can donate")),
         ("volunteering.index", url_for("volunteering.index", slug=slug), _("Volunteer hours")),
+        ("transfer.upload", url_for("transfer.upload", slug=slug), _("Import / export")),
         ("audit.accounts", url_for("audit.accounts", slug=slug), _("Accounts")),
         ("audit.index", url_for("audit.index", slug=slug), _("Audit log")),
     ]

@@ -27,7 +27,7 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
                     therapeutic_units: int | None = None, site: str = "",
                     drive_id: int | None = None,
                     blood_centre_certificate_no: str | None = None,
-                    override_reason: str = "", today: date) -> Donation:
+                    override_reason: str = "", today: date, commit: bool = True) -> Donation:
     """Record a donation after the rules of the member's club have been checked.
 
     Raises InvalidInput for impossible input (a future date, a drive of another club; a kind or
@@ -35,7 +35,8 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
     already has an unvoided donation of that kind on that day (even with an override), and
     NotEligible with the engine's reasons when the rules forbid it, unless `override_reason`
     says why the coordinator records it anyway; the override and the reasons it overrode are
-    audited.
+    audited. With `commit=False` the donation is only flushed, so a caller can record several
+    in one transaction (and roll them all back).
     """
     fields = {}
     if donated_on > today:
@@ -85,7 +86,8 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
     if reasons:
         after["overridden_reasons"] = [r.code for r in reasons]
     audit.record(actor, AuditAction.CREATE, donation, after=after, club_id=member.club_id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return donation
 
 

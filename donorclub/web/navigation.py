@@ -11,6 +11,7 @@ def _club_links(club) -> list[tuple[str, str, str]]:
         ("dashboard.detail", url_for("dashboard.detail", slug=slug), _("Club dashboard")),
         ("members.index", url_for("members.index", slug=slug), _("Members")),
         ("donations.search", url_for("donations.search", slug=slug), _("Record donation")),
+        ("drives.index", url_for("drives.index", slug=slug), _("Drives")),
         ("dashboard.eligible", url_for("dashboard.eligible", slug=slug), _("Who can donate")),
         ("volunteering.index", url_for("volunteering.index", slug=slug), _("Volunteer hours")),
         ("transfer.upload", url_for("transfer.upload", slug=slug), _("Import / export")),

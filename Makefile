@@ -29,8 +29,10 @@ demo-data: db-upgrade
 run: demo-data
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Two workers by default (the machines here have two cores); TEST_WORKERS=0 runs in-process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-e2e: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

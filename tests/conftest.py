@@ -20,11 +20,35 @@ POSTGRES_URL = os.environ.get("DONORCLUB_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+def worker_database_url(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (created on first use),
+    so workers never drop each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = base.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str | None:
+    return worker_database_url(POSTGRES_URL) if POSTGRES_URL else None
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return POSTGRES_URL
+    return request.getfixturevalue("postgres_url")
 
 
 def drop_everything() -> None:

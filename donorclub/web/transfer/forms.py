@@ -3,11 +3,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, Regexp
 
-TABLE_CHOICES = [("members", _l("Members")), ("donations", _l("Donations")),
-                 ("deferrals", _l("Deferrals")), ("referrals", _l("Marrow referrals")),
-                 ("hours", _l("Volunteer hours"))]
+
+def _choices(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+TABLE_CHOICES = _choices(("members", _l("Members")), ("donations", _l("Donations")),
+                         ("deferrals", _l("Deferrals")), ("referrals", _l("Marrow referrals")),
+                         ("hours", _l("Volunteer hours")))
 
 
 class ImportForm(FlaskForm):
@@ -31,14 +37,15 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET that changes nothing
 
-    table = SelectField(_l("Records"), choices=[*TABLE_CHOICES, ("all", _l("Everything"))],
+    table = SelectField(_l("Records"),
+                        choices=[*TABLE_CHOICES, *_choices(("all", _l("Everything")))],
                         validators=[InputRequired()])
-    format = SelectField(_l("Format"), choices=[("xlsx", _l("Excel (.xlsx)")),
-                                                ("csv", _l("CSV (UTF-8)"))],
+    format = SelectField(_l("Format"), choices=_choices(("xlsx", _l("Excel (.xlsx)")),
+                                                ("csv", _l("CSV (UTF-8)"))),
                          validators=[InputRequired()],
                          description=_l("“Everything” comes as one .xlsx with a sheet each."))
     date_from = DateField(_l("From"), validators=[Optional()],
                           description=_l("Members are always exported in full."))
     date_to = DateField(_l("To"), validators=[Optional()])
-    lang = SelectField(_l("Header language"), choices=[("en", "English"), ("zh", "中文")])
+    lang = SelectField(_l("Header language"), choices=_choices(("en", "English"), ("zh", "中文")))
     submit = SubmitField(_l("Download"))

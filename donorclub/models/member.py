@@ -38,6 +38,8 @@ class Member(db.Model):
     )
     consent_contact: Mapped[bool] = mapped_column(default=False)
     consent_public_verification: Mapped[bool] = mapped_column(default=False)
+    # Appear by name on the club's marrow-referral leaderboard.
+    consent_leaderboard: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)

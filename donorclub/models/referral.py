@@ -33,6 +33,10 @@ class Referral(db.Model):
         str_enum(ReferralStatus, "referral_status"), default=ReferralStatus.REFERRED
     )
     registry_donor_id: Mapped[str | None] = mapped_column(sa.String(60))
+    # Set when the candidate is (or becomes) a member of the club, so a stem-cell or marrow
+    # donation shows on their own member page too.
+    candidate_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="RESTRICT"), index=True)
     consent_contact: Mapped[bool] = mapped_column(default=False)
     drive_id: Mapped[int | None] = mapped_column(sa.ForeignKey("drives.id", ondelete="RESTRICT"))
     referred_on: Mapped[date]
@@ -42,7 +46,9 @@ class Referral(db.Model):
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 
     club: Mapped[Club] = relationship()  # noqa: F821
-    referrer: Mapped[Member] = relationship()  # noqa: F821
+    referrer: Mapped[Member] = relationship(foreign_keys=[referrer_id])  # noqa: F821
+    candidate_member: Mapped[Member | None] = relationship(  # noqa: F821
+        foreign_keys=[candidate_member_id])
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral", order_by="ReferralEvent.occurred_on"
     )
@@ -59,6 +65,8 @@ class ReferralEvent(db.Model):
     )
     status: Mapped[ReferralStatus] = mapped_column(str_enum(ReferralStatus, "event_status"))
     occurred_on: Mapped[date]
+    # For a donation: "pbsc" (peripheral blood stem cells) or "marrow"; never medical detail.
+    product: Mapped[str | None] = mapped_column(sa.String(20))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -93,6 +93,7 @@ def run_migrations_online():
             # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys
             # enforced, dropping a table others point at fails. Check them afterwards instead.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end SQLAlchemy's implicit transaction before Alembic's
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -104,6 +105,7 @@ def run_migrations_online():
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
             if broken:
                 raise RuntimeError(f"foreign keys broken after the migration: {broken[:5]}")
 

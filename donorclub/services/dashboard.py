@@ -12,23 +12,16 @@ from ..domain.dates import add_months
 from ..domain.eligibility import Eligibility
 from ..domain.enums import BloodGroup, MemberStatus, ReferralStatus
 from ..extensions import db
-from ..models import Club, Donation, Member, Referral, ReferralEvent, User
+from ..models import Club, Donation, Member, Referral, User
 from .clubs import ClubSummary, clubs_for, combined, summaries_of
 from .eligibility import club_eligibility
 from .errors import InvalidInput
+from .referral_reports import EXITS, PIPELINE, furthest_steps, reached_counts
 from .rules import rule_set_for
 
 SOON_DAYS = 14
 MONTHS_SHOWN = 24
 MAX_DAYS_AWAY = 366  # how far from today the eligible list may look, either way
-# The stages a referral moves through, in order (DOMAIN.md 6.2); the rest are ways out.
-PIPELINE = (
-    ReferralStatus.REFERRED, ReferralStatus.CONSENTED, ReferralStatus.SAMPLED,
-    ReferralStatus.TYPED, ReferralStatus.LISTED, ReferralStatus.PRELIMINARY_MATCH,
-    ReferralStatus.CONFIRMATORY_TYPING, ReferralStatus.WORKUP, ReferralStatus.DONATED,
-    ReferralStatus.FOLLOW_UP,
-)
-EXITS = tuple(s for s in ReferralStatus if s not in PIPELINE)
 
 
 @dataclass(frozen=True)
@@ -180,15 +173,6 @@ def _referrals(club: Club) -> list[ReferralStage]:
     now = dict(db.session.execute(
         sa.select(Referral.status, sa.func.count()).where(Referral.club_id == club.id)
         .group_by(Referral.status)).all())
-    stages = sa.union(
-        sa.select(ReferralEvent.referral_id, ReferralEvent.status)
-        .join(Referral, ReferralEvent.referral_id == Referral.id)
-        .where(Referral.club_id == club.id),
-        sa.select(Referral.id, Referral.status).where(Referral.club_id == club.id))
-    furthest: dict[int, int] = {}
-    for referral_id, status in db.session.execute(stages):
-        step = PIPELINE.index(status) if status in PIPELINE else 0
-        furthest[referral_id] = max(furthest.get(referral_id, 0), step)
-    reached = [sum(step >= n for step in furthest.values()) for n in range(len(PIPELINE))]
+    reached = reached_counts(furthest_steps(club.id).values())
     return ([ReferralStage(s, now.get(s, 0), reached[n]) for n, s in enumerate(PIPELINE)]
             + [ReferralStage(s, now.get(s, 0), None) for s in EXITS])

@@ -38,6 +38,7 @@ class MemberInput:
     status: str = MemberStatus.ACTIVE.value
     consent_contact: bool = False
     consent_public_verification: bool = False
+    consent_leaderboard: bool = False  # appear by name on the club's referral leaderboard
     notes: str = ""
 
 
@@ -189,6 +190,8 @@ def _validated(data: MemberInput, today: date) -> dict:
         values["status"] = MemberStatus(data.status)
     except ValueError:
         fields["status"] = _("Choose a status.")
+    for consent in ("consent_contact", "consent_public_verification", "consent_leaderboard"):
+        values[consent] = bool(values[consent])
     values["notes"] = (data.notes or "").strip()
     if len(values["notes"]) > 2000:
         fields["notes"] = _("Keep the notes under 2,000 characters.")

@@ -18,6 +18,10 @@ def _club_links(club) -> tuple[list[Link], list[Link]]:
     ]
     more = [
         ("volunteering.index", url_for("volunteering.index", slug=slug), _("Volunteer hours")),
+        ("referral_reports.funnel", url_for("referral_reports.funnel", slug=slug),
+         _("Referral report")),
+        ("referral_reports.leaderboard", url_for("referral_reports.leaderboard", slug=slug),
+         _("Referral leaderboard")),
         ("transfer.upload", url_for("transfer.upload", slug=slug), _("Import / export")),
         ("audit.accounts", url_for("audit.accounts", slug=slug), _("Accounts")),
         ("audit.index", url_for("audit.index", slug=slug), _("Audit log")),

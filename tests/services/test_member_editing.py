@@ -140,3 +140,17 @@ def test_update_does_not_flag_the_member_as_their_own_duplicate(club, coordinato
     member = create_member(coordinator, club, good(), today=TODAY)
     update_member(coordinator, member, good(notes="Prefers mornings"), today=TODAY)
     assert member.notes == "Prefers mornings"
+
+
+def test_leaderboard_consent_is_stored_changed_and_audited(club, coordinator):
+    member = create_member(coordinator, club, good(), today=TODAY)
+    assert member.consent_leaderboard is False
+    update_member(coordinator, member, good(member_no=member.member_no,
+                                            consent_leaderboard=True), today=TODAY)
+    db.session.expire_all()
+    stored = db.session.get(Member, member.id)
+    assert stored.consent_leaderboard is True
+    change = audit.history("members", member.id)[-1]
+    assert change.action == "update"
+    assert change.before == {"consent_leaderboard": False}
+    assert change.after == {"consent_leaderboard": True}

@@ -35,6 +35,8 @@ class MemberForm(FlaskForm):
     consent_contact = BooleanField(_l("Agrees to be contacted (reminders, drive invitations)"))
     consent_public_verification = BooleanField(
         _l("Agrees that certificates can be verified publicly"))
+    consent_leaderboard = BooleanField(
+        _l("Agrees to appear by name on the club's referral leaderboard"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     confirm_duplicate = BooleanField(_l("Yes, this is a different person: save anyway"))
     submit = SubmitField(_l("Save member"))
@@ -54,6 +56,7 @@ class MemberForm(FlaskForm):
             member_no=self.member_no.data or "", status=self.status.data or "",
             consent_contact=bool(self.consent_contact.data),
             consent_public_verification=bool(self.consent_public_verification.data),
+            consent_leaderboard=bool(self.consent_leaderboard.data),
             notes=self.notes.data or "",
         )
 
@@ -67,7 +70,8 @@ class MemberForm(FlaskForm):
             weight_kg=member.weight_kg, phone=member.phone or "", email=member.email or "",
             member_no=member.member_no, status=member.status.value,
             consent_contact=member.consent_contact,
-            consent_public_verification=member.consent_public_verification, notes=member.notes,
+            consent_public_verification=member.consent_public_verification,
+            consent_leaderboard=member.consent_leaderboard, notes=member.notes,
         )
 
 

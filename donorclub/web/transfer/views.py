@@ -26,8 +26,9 @@ def _download(name: str, mimetype: str, content: bytes) -> Response:
 
 
 def _upload_page(club, form, status=None):
-    return render_template("transfer/import.html", club=club, form=form,
-                           tables=[c.value for c in form.table.choices]), status or form_status(form)
+    tables = [choice.value for choice in form.table.choices]
+    return (render_template("transfer/import.html", club=club, form=form, tables=tables),
+            status or form_status(form))
 
 
 def _report_page(club, report, form, status=200):

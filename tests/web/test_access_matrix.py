@@ -62,7 +62,7 @@ def objects(world):
     from datetime import date
 
     from donorclub.domain.enums import DriveKind
-    from donorclub.models import Drive, VolunteerService
+    from donorclub.models import Drive, Referral, VolunteerService
 
     donation = factories.make_donation(world.member_b, date(2025, 1, 10), volume_ml=500)
     deferral = factories.make_deferral(world.member_b, date(2025, 2, 1), date(2025, 5, 1))
@@ -73,11 +73,15 @@ def objects(world):
     service = VolunteerService(member_id=world.member_b.id, served_on=date(2025, 3, 1), hours=2,
                                activity="Stand at the mall")
     db.session.add(service)
+    referral = Referral(club_id=world.club_b.id, referrer_id=world.member_b.id,
+                        candidate_name="Sam Lee", registry_code="nmdp",
+                        referred_on=date(2025, 3, 1))
+    db.session.add(referral)
     db.session.commit()
     return {"slug": world.club_b.slug, "member_id": world.member_b.id,
             "donation_id": donation.id, "deferral_id": deferral.id, "user_id": login.id,
             "code": "us", "token": "not-a-real-token", "drive_id": drive.id,
-            "service_id": service.id}
+            "service_id": service.id, "referral_id": referral.id}
 
 
 def build_url(rule_text: str, endpoint: str, values: dict) -> str:

@@ -43,10 +43,8 @@ class Table:
         return day
 
     def plan(self, key, record) -> tuple[str, object]:
+        """Stored rows are skipped, never updated; only members define update()."""
         return ("skip", None) if key in self.existing else ("create", None)
-
-    def update(self, obj, record) -> None:  # only members are ever updated
-        raise NotImplementedError
 
 
 def _voided(reason: str, actor: User | None, now: datetime) -> dict:

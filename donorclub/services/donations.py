@@ -11,14 +11,13 @@ from ..domain.eligibility import DonationFact, check_donation
 from ..domain.enums import AuditAction, DonationKind, DriveKind
 from ..extensions import db
 from ..models import Club, Donation, Drive, Member, User
-from ..models.types import utcnow
 from . import audit
 from .eligibility import deferral_facts, donation_facts, donor_of
 from .errors import Conflict, InvalidInput, NotEligible, NotFound
 from .rules import rule_set_for
+from .voiding import void_row
 
 MAX_OVERRIDE_REASON = 500
-MIN_VOID_REASON, MAX_VOID_REASON = 3, 500
 # Drives offered when recording: blood drives of this long ago up to today.
 DRIVE_LOOKBACK = timedelta(days=730)
 
@@ -129,26 +128,4 @@ def void_donation(actor: User, donation: Donation, reason: str) -> Donation:
     """Void a donation: it stays on record, marked with who, when and why, and counts for
     nothing from then on. Raises InvalidInput without a reason of 3 to 500 characters and
     Conflict when the donation is already voided (also when a concurrent request voided it)."""
-    reason = (reason or "").strip()
-    if not MIN_VOID_REASON <= len(reason) <= MAX_VOID_REASON:
-        message = _("Say why it is voided, in %(min)d to %(max)d characters.",
-                    min=MIN_VOID_REASON, max=MAX_VOID_REASON)
-        raise InvalidInput(message, {"reason": message})
-    if donation.is_voided:
-        raise Conflict(_("This donation was already voided."))
-    before = audit.snapshot(donation)
-    # A conditional update, so two people voiding at once cannot both succeed.
-    result = db.session.execute(
-        sa.update(Donation)
-        .where(Donation.id == donation.id, Donation.voided_at.is_(None))
-        .values(voided_at=utcnow(), voided_by_id=actor.id, void_reason=reason)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise Conflict(_("This donation was already voided."))
-    db.session.refresh(donation)
-    old, new = audit.changed(before, audit.snapshot(donation))
-    audit.record(actor, AuditAction.VOID, donation, before=old, after=new,
-                 club_id=donation.member.club_id)
-    db.session.commit()
-    return donation
+    return void_row(actor, donation, reason, _("This donation was already voided."))

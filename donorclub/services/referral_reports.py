@@ -1,9 +1,7 @@
 """Marrow-referral reports: the stage funnel, the referrers' leaderboard and the CSV export."""
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
@@ -15,6 +13,7 @@ from ..domain.enums import ReferralStatus
 from ..extensions import db
 from ..models import Drive, Member, Referral, ReferralEvent
 from .errors import InvalidInput
+from .spreadsheets import csv_bytes
 
 # The stages a referral moves through, in order (DOMAIN.md 6.2); the rest are ways out.
 PIPELINE = (
@@ -25,8 +24,6 @@ PIPELINE = (
 )
 EXITS = tuple(s for s in ReferralStatus if s not in PIPELINE)
 LEADERBOARD_STAGE = ReferralStatus.LISTED
-# Excel reads a cell starting with these as a formula; a leading apostrophe keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -179,21 +176,6 @@ def referrals_csv(club_id: int, filters: Filters, *,
                                label(status), _iso(held), _iso(last)]
                               for referred, no, name, candidate, registry, status, held, last
                               in rows))
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, every cell as formula-safe text."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _chosen(club_id: int, filters: Filters) -> sa.Select:

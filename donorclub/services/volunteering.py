@@ -14,12 +14,11 @@ from ..domain.rulesets import RuleSet
 from ..domain.volunteering import StarLevel, hours_problem, levels_for, star_level
 from ..extensions import db
 from ..models import Club, Drive, DriveParticipant, Member, User, VolunteerService
-from ..models.types import utcnow
 from . import audit
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import InvalidInput, NotFound
+from .voiding import void_row
 
 MAX_ACTIVITY, MAX_ROLE, MAX_NOTE = 200, 120, 500
-MIN_VOID_REASON, MAX_VOID_REASON = 3, 500
 MAX_GROUP = 200  # members in one group entry
 # Drives offered when recording: those of this long ago up to today.
 DRIVE_LOOKBACK = timedelta(days=730)
@@ -182,28 +181,7 @@ def void_service(actor: User, service: VolunteerService, reason: str) -> Volunte
     """Void a service row: it stays on record with who, when and why, and counts for nothing.
     Raises InvalidInput without a reason of 3 to 500 characters, and Conflict when it is
     already voided (also when a concurrent request voided it first)."""
-    reason = (reason or "").strip()
-    if not MIN_VOID_REASON <= len(reason) <= MAX_VOID_REASON:
-        message = _("Say why it is voided, in %(min)d to %(max)d characters.",
-                    min=MIN_VOID_REASON, max=MAX_VOID_REASON)
-        raise InvalidInput(message, {"reason": message})
-    if service.voided_at is not None:
-        raise Conflict(_("These hours were already voided."))
-    before = audit.snapshot(service)
-    result = db.session.execute(
-        sa.update(VolunteerService)
-        .where(VolunteerService.id == service.id, VolunteerService.voided_at.is_(None))
-        .values(voided_at=utcnow(), voided_by_id=actor.id, void_reason=reason)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise Conflict(_("These hours were already voided."))
-    db.session.refresh(service)
-    old, new = audit.changed(before, audit.snapshot(service))
-    audit.record(actor, AuditAction.VOID, service, before=old, after=new,
-                 club_id=service.member.club_id)
-    db.session.commit()
-    return service
+    return void_row(actor, service, reason, _("These hours were already voided."))
 
 
 def _summary(total: float, count: int, levels: tuple[StarLevel, ...]) -> HoursSummary:

@@ -13,9 +13,9 @@ from ...extensions import db
 from ...models import Club, Deferral, Donation, Member, Referral
 from ...models import VolunteerService as Service
 from ..errors import InvalidInput
+from ..spreadsheets import FORMULA_STARTS
 from .columns import TABLES, headers_for
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -28,7 +28,7 @@ def _value(value):
         return value.value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value  # never a formula in Excel; the importer takes the apostrophe off
     return value
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from ..spreadsheets import FORMULA_STARTS
+
 # Excel and our own export put an apostrophe before these so a cell is never a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@")
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
@@ -26,7 +27,7 @@ class Sheet:
 
 def unescape(value):
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" \
-            and value[1] in _FORMULA_STARTS:
+            and value[1] in FORMULA_STARTS:
         return value[1:]
     return value
 

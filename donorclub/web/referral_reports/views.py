@@ -1,5 +1,5 @@
 """The funnel report, the leaderboard and the CSV export of a club's marrow referrals."""
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,6 +7,7 @@ from flask_login import current_user
 from ...services import clubs, referral_reports
 from ...services.errors import InvalidInput
 from .. import charts
+from ..downloads import download
 from ..forms import apply_field_errors, form_status
 from ..labels import label
 from ..permissions import staff_required
@@ -80,6 +81,4 @@ def export(slug: str):
         return render_template("referral_reports/funnel.html", club=club, form=form,
                                result=None, chart=None, referrer=None, percent=percent), 422
     data = referral_reports.referrals_csv(club.id, filters, label=label)
-    return Response(data, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="referrals-{club.slug}.csv"',
-        "Cache-Control": "private, no-store"})
+    return download(f"referrals-{club.slug}.csv", data)

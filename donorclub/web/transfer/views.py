@@ -13,6 +13,7 @@ from ...services.transfer import (
     template_file,
 )
 from ...services.transfer.uploads import discard_upload, load_upload, store_upload
+from ..downloads import download
 from ..forms import apply_field_errors, form_status
 from ..permissions import staff_required
 from . import bp
@@ -20,9 +21,8 @@ from .forms import ConfirmForm, ExportForm, ImportForm
 
 
 def _download(name: str, mimetype: str, content: bytes) -> Response:
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "private, no-store"})
+    """The (name, mimetype, bytes) the exporter returns, as a private download."""
+    return download(name, content, mimetype)
 
 
 def _upload_page(club, form, status=None):

@@ -1,10 +1,14 @@
 """A rule set written out as Markdown: every number with its sources (for `rules show` and docs)."""
 from __future__ import annotations
 
-from .rulesets import AgeRule, RuleSet, Sourced, WeightRule
+from .rulesets import AgeRule, NationalAwardRules, RuleSet, Sourced, WeightRule
 
 KIND_NAMES = {"whole_blood": "whole blood", "platelets": "platelets", "plasma": "plasma",
               "double_red": "double red cells"}
+MILESTONE_NAMES = {"donations": "donations (award count)", "whole_blood_ml": "whole blood (ml)",
+                   "listed_referrals": "listed marrow referrals",
+                   "marrow_donations": "marrow or stem-cell donations",
+                   "volunteer_hours": "volunteer hours"}
 
 
 def _sources(item: Sourced) -> str:
@@ -34,6 +38,25 @@ def _age(age: AgeRule) -> str:
 
 def _weight(weight: WeightRule) -> str:
     return "no minimum" if weight.min_kg is None else f"at least {_per_sex(weight.min_kg, ' kg')}"
+
+
+def _national_award(award: NationalAwardRules) -> list[str]:
+    def cycle(start: int) -> str:
+        return f"{start}–{start + award.cycle_years - 1}"
+
+    later = award.cycle_anchor + award.cycle_years
+    return [
+        "", "| national Dedication Award (无偿献血奉献奖) | rule |", "|---|---|",
+        f"| bronze 铜奖 | award count {award.bronze} |",
+        f"| silver 银奖 | award count {award.silver} |",
+        f"| gold 金奖 | award count {award.gold}; a later gold counts {award.gold} afresh from "
+        "the donation after the one that completed the previous gold, at most one gold a cycle |",
+        f"| lifetime honour 终身荣誉奖 | after {award.lifetime_golds} golds, once, in the cycle "
+        f"after the last of them, from the {cycle(award.lifetime_first_cycle)} cycle on |",
+        f"| cycles | {award.cycle_years} years: {cycle(award.cycle_anchor)}, {cycle(later)}, "
+        "...; one nomination per member per cycle, the highest new level |",
+        "", f"National award sources: {_sources(award)}",
+    ]
 
 
 def to_markdown(rule_set: RuleSet) -> str:
@@ -103,6 +126,17 @@ def to_markdown(rule_set: RuleSet) -> str:
             if rule.before:
                 how += f" ({rule.amount_before:g} before {rule.before.isoformat()})"
             lines.append(f"| {KIND_NAMES[kind]} | {how} | {_sources(rs.award_counting)} |")
+
+    if rs.milestones:
+        lines += ["", "| default club milestone | thresholds | sources |", "|---|---|---|"]
+        for category, steps in rs.milestones.items():
+            shown = ", ".join(f"{t:,}" for t in steps.thresholds) or "none"
+            if steps.gallon:
+                shown += f" (a gallon is {steps.gallon} donations)"
+            lines.append(f"| {MILESTONE_NAMES[category]} | {shown} | {_sources(steps)} |")
+
+    if rs.national_award:
+        lines += _national_award(rs.national_award)
 
     lines += ["", "Sources:", ""]
     lines += [f"- [{tag}] {text}" for tag, text in rs.sources.items()]

@@ -5,14 +5,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .dates import UNITS, Duration
+from .ruleset_awards import read_award_counting, read_milestones, read_national_award
+from .ruleset_reader import Reader
 from .rulesets import (
-    KINDS,
     SEXES,
     WINDOWS,
     AgeRule,
-    AwardCount,
-    AwardCounting,
     CapRule,
     DeferralReason,
     IntervalRule,
@@ -23,74 +21,12 @@ from .rulesets import (
 )
 
 
-class _Reader:
-    """Reads typed values out of the raw TOML, failing with the file and the key path."""
-
-    def __init__(self, path: Path, sources: dict[str, str]):
-        self.path = path
-        self.sources = sources
-
-    def fail(self, where: str, problem: str):
-        raise RuleSetError(f"{self.path}: {where}: {problem}")
-
-    def table(self, data: Any, where: str) -> dict:
-        if not isinstance(data, dict):
-            self.fail(where, "must be a table")
-        return data
-
-    def integer(self, value: Any, where: str, minimum: int = 0) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(where, f"must be a whole number of at least {minimum}")
-        return value
-
-    def kind(self, value: Any, where: str) -> str:
-        if value not in KINDS:
-            self.fail(where, f"unknown donation kind {value!r}; use one of {', '.join(KINDS)}")
-        return value
-
-    def per_sex(self, value: Any, where: str, convert) -> dict:
-        """A number for both sexes, or a table with one per sex."""
-        if isinstance(value, dict):
-            if set(value) != set(SEXES):
-                self.fail(where, f"give a value for each of {', '.join(SEXES)}")
-            return {sex: convert(value[sex], f"{where}.{sex}") for sex in SEXES}
-        converted = convert(value, where)
-        return {sex: converted for sex in SEXES}
-
-    def positive_number(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.fail(where, "must be a positive number")
-        return float(value)
-
-    def duration(self, table: dict, where: str, required: bool = True) -> Duration | None:
-        units = [unit for unit in UNITS if unit in table]
-        if not units:
-            if required:
-                self.fail(where, f"needs one of {', '.join(UNITS)}")
-            return None
-        if len(units) > 1:
-            self.fail(where, f"give only one of {', '.join(units)}")
-        return Duration(self.integer(table[units[0]], f"{where}.{units[0]}"), units[0])
-
-    def sourced(self, table: dict, where: str) -> dict:
-        sources = table.get("sources")
-        if not isinstance(sources, list) or not sources:
-            self.fail(where, "needs 'sources', a list of source tags")
-        for tag in sources:
-            if tag not in self.sources:
-                self.fail(where, f"source {tag!r} is not listed under [sources]")
-        unconfirmed = table.get("unconfirmed", "")
-        if not isinstance(unconfirmed, str):
-            self.fail(where, "'unconfirmed' must be text")
-        return {"sources": tuple(sources), "unconfirmed": unconfirmed}
-
-
 def build_rule_set(path: Path, data: dict, code: str) -> RuleSet:
     """A RuleSet from a file's (merged) data; RuleSetError names the key and the problem."""
     sources = data.get("sources")
     if not isinstance(sources, dict) or not sources:
         raise RuleSetError(f"{path}: [sources] must list the source tags and what they cite")
-    r = _Reader(path, {str(k): str(v) for k, v in sources.items()})
+    r = Reader(path, {str(k): str(v) for k, v in sources.items()})
     for key in ("name", "summary"):
         if not isinstance(data.get(key), str) or not data[key]:
             r.fail(key, "must be non-empty text")
@@ -140,17 +76,19 @@ def build_rule_set(path: Path, data: dict, code: str) -> RuleSet:
         deferral_reasons=reasons,
         sources=r.sources,
         path=str(path),
-        award_counting=_award_counting(r, data.get("award_counting")),
+        award_counting=read_award_counting(r, data.get("award_counting")),
+        milestones=read_milestones(r, data.get("milestones")),
+        national_award=read_national_award(r, data.get("national_award")),
     )
 
 
-def _list(r: _Reader, value: Any, where: str) -> list[dict]:
+def _list(r: Reader, value: Any, where: str) -> list[dict]:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         r.fail(where, "must be a list of tables ([[...]])")
     return value
 
 
-def _kind_rule(r: _Reader, kind: str, table: Any) -> KindRule:
+def _kind_rule(r: Reader, kind: str, table: Any) -> KindRule:
     where = f"kind.{kind}"
     if table is None:
         r.fail(where, "is missing: every allowed kind needs its volumes and sources")
@@ -192,7 +130,7 @@ def _kind_rule(r: _Reader, kind: str, table: Any) -> KindRule:
     )
 
 
-def _intervals(r: _Reader, value: Any, kinds: tuple[str, ...]) -> dict:
+def _intervals(r: Reader, value: Any, kinds: tuple[str, ...]) -> dict:
     intervals = {}
     for i, entry in enumerate(_list(r, value, "intervals")):
         where = f"intervals[{i}]"
@@ -215,7 +153,7 @@ def _intervals(r: _Reader, value: Any, kinds: tuple[str, ...]) -> dict:
     return intervals
 
 
-def _cap(r: _Reader, i: int, entry: dict) -> CapRule:
+def _cap(r: Reader, i: int, entry: dict) -> CapRule:
     where = f"caps[{i}]"
     code = entry.get("code")
     if not isinstance(code, str) or not code:
@@ -242,7 +180,7 @@ def _cap(r: _Reader, i: int, entry: dict) -> CapRule:
     )
 
 
-def _age(r: _Reader, table: Any, where: str, required: bool) -> AgeRule | None:
+def _age(r: Reader, table: Any, where: str, required: bool) -> AgeRule | None:
     if table is None:
         if required:
             r.fail(where, "is missing")
@@ -265,7 +203,7 @@ def _age(r: _Reader, table: Any, where: str, required: bool) -> AgeRule | None:
                    **r.sourced(table, where))
 
 
-def _weight(r: _Reader, table: Any, where: str, required: bool) -> WeightRule | None:
+def _weight(r: Reader, table: Any, where: str, required: bool) -> WeightRule | None:
     if table is None:
         if required:
             r.fail(where, "is missing")
@@ -279,7 +217,7 @@ def _weight(r: _Reader, table: Any, where: str, required: bool) -> WeightRule | 
     )
 
 
-def _deferral_reason(r: _Reader, i: int, entry: dict) -> DeferralReason:
+def _deferral_reason(r: Reader, i: int, entry: dict) -> DeferralReason:
     where = f"deferral_reasons[{i}]"
     code = entry.get("code")
     if not isinstance(code, str) or not code:
@@ -298,31 +236,3 @@ def _deferral_reason(r: _Reader, i: int, entry: dict) -> DeferralReason:
         r.fail(where, "is indefinite and has a duration")
     return DeferralReason(code=code, label=label, label_zh=str(entry.get("label_zh", label)),
                           duration=duration, kinds=kinds, **r.sourced(entry, where))
-
-
-_AWARD_PER = ("donation", "ml", "unit")
-
-
-def _award_counting(r: _Reader, table: Any) -> AwardCounting | None:
-    if table is None:
-        return None
-    table = r.table(table, "award_counting")
-    kinds = {}
-    for kind, entry in table.items():
-        if kind in ("sources", "unconfirmed"):
-            continue
-        where = f"award_counting.{r.kind(kind, 'award_counting')}"
-        entry = r.table(entry, where)
-        if entry.get("per") not in _AWARD_PER:
-            r.fail(f"{where}.per", f"must be one of {', '.join(_AWARD_PER)}")
-        before = entry.get("before")
-        if before is not None and not isinstance(before, date):
-            r.fail(f"{where}.before", "must be a date")
-        if (before is None) != ("amount_before" not in entry):
-            r.fail(where, "'before' and 'amount_before' go together")
-        kinds[kind] = AwardCount(
-            per=entry["per"], amount=r.positive_number(entry.get("amount"), f"{where}.amount"),
-            before=before,
-            amount_before=None if before is None else r.positive_number(
-                entry["amount_before"], f"{where}.amount_before"))
-    return AwardCounting(kinds=kinds, **r.sourced(table, "award_counting"))

@@ -1,8 +1,10 @@
 """Rule sets: the numbers each club's donation rules use, read from TOML files with their sources.
 
 A rule set file names the donation kinds it allows, a from-kind to-kind interval for every pair,
-caps over rolling or calendar windows, age and weight limits (per sex, optionally per kind) and a
-catalogue of common deferral reasons. Every number carries source tags that [sources] expands.
+caps over rolling or calendar windows, age and weight limits (per sex, optionally per kind), a
+catalogue of common deferral reasons, how donations count toward awards, the default club
+milestones and, for China, the national Dedication Award. Every number carries source tags that
+[sources] expands.
 `load_rule_sets` reads a folder (plus extra folders, such as an installation's own) and rejects
 any malformed file with an error naming the file and the problem.
 """
@@ -19,6 +21,27 @@ BUILTIN_DIR = Path(__file__).with_name("rulesets")
 WINDOWS = ("rolling_12_months", "rolling_1_month", "calendar_year")
 SEXES = tuple(s.value for s in Sex)
 KINDS = tuple(k.value for k in DonationKind)
+MILESTONE_CATEGORIES = ("donations", "whole_blood_ml", "listed_referrals", "marrow_donations",
+                        "volunteer_hours")
+MAX_MILESTONE_STEPS = 30
+
+
+def threshold_problem(values: object) -> str | None:
+    """None when `values` is a usable list of milestone thresholds (whole numbers above zero,
+    strictly ascending, at most MAX_MILESTONE_STEPS; empty switches the category off), else a
+    code: `not_a_list`, `not_integer`, `not_positive`, `not_ascending` (also for a threshold
+    given twice) or `too_many`."""
+    if not isinstance(values, list | tuple):
+        return "not_a_list"
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        return "not_integer"
+    if any(v <= 0 for v in values):
+        return "not_positive"
+    if any(a >= b for a, b in zip(values, values[1:], strict=False)):
+        return "not_ascending"
+    if len(values) > MAX_MILESTONE_STEPS:
+        return "too_many"
+    return None
 
 
 class RuleSetError(ValueError):
@@ -104,6 +127,29 @@ class AwardCounting(Sourced):
     kinds: dict[str, AwardCount] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
+class MilestoneSteps(Sourced):
+    """A rule set's default thresholds for one milestone category."""
+
+    category: str
+    thresholds: tuple[int, ...]
+    gallon: int | None = None  # donations: donations per gallon, where pins count gallons
+
+
+@dataclass(frozen=True, kw_only=True)
+class NationalAwardRules(Sourced):
+    """China's Unpaid Blood Donation Dedication Award (无偿献血奉献奖): the award counts of
+    each level, the lifetime honour and the two-year cycles [CN-17][CN-19][CN-21][CN-22]."""
+
+    bronze: int
+    silver: int
+    gold: int
+    lifetime_golds: int  # golds needed for the lifetime honour (终身荣誉奖)
+    lifetime_first_cycle: int  # the first cycle (its start year) the honour is given in
+    cycle_years: int
+    cycle_anchor: int  # a year in which a cycle starts
+
+
 @dataclass(frozen=True)
 class RuleSet:
     code: str
@@ -122,6 +168,8 @@ class RuleSet:
     sources: dict[str, str]
     path: str = ""
     award_counting: AwardCounting | None = None
+    milestones: dict[str, MilestoneSteps] = field(default_factory=dict)  # by category
+    national_award: NationalAwardRules | None = None
 
     def interval(self, from_kind: str, to_kind: str, sex: str) -> Duration | None:
         """The wait from a donation of one kind to the next of another; None when the earlier
@@ -137,8 +185,6 @@ class RuleSet:
 
     def caps_for(self, kind: str) -> list[CapRule]:
         return [cap for cap in self.caps if kind in cap.kinds]
-
-
 
 
 # Reading and checking files lives in its own modules; these names are re-exported so callers

@@ -148,3 +148,132 @@ def test_a_local_file_may_not_reuse_a_builtin_code(tmp_path):
     write(tmp_path, MINIMAL.replace('code = "local"', 'code = "cn"'))
     with pytest.raises(RuleSetError, match="already used"):
         load_rule_sets(BUILTIN_DIR, tmp_path)
+
+
+# --- recognition: milestones and the national award ---------------------------------------
+
+RECOGNITION = '''
+[milestones.donations]
+thresholds = [1, 5, 10]
+gallon = 8
+sources = ["T-1"]
+
+[milestones.whole_blood_ml]
+thresholds = [1000, 5000]
+sources = ["T-1"]
+
+[milestones.listed_referrals]
+thresholds = [10]
+sources = ["T-1"]
+
+[milestones.marrow_donations]
+thresholds = [1]
+sources = ["T-1"]
+
+[milestones.volunteer_hours]
+thresholds = []
+sources = ["T-1"]
+
+[national_award]
+bronze = 20
+silver = 30
+gold = 40
+lifetime_golds = 3
+lifetime_first_cycle = 2020
+cycle_years = 2
+cycle_anchor = 2020
+sources = ["T-1"]
+'''
+
+
+def test_builtin_rule_sets_carry_sourced_milestones(rule_sets):
+    for rule_set in rule_sets.values():
+        assert set(rule_set.milestones) == {"donations", "whole_blood_ml", "listed_referrals",
+                                            "marrow_donations", "volunteer_hours"}
+        for steps in rule_set.milestones.values():
+            assert steps.thresholds and steps.sources, (rule_set.code, steps.category)
+            assert all(tag in rule_set.sources for tag in steps.sources)
+    assert rule_sets["cn"].milestones["volunteer_hours"].sources == ("CN-24",)
+    assert rule_sets["uk"].milestones["donations"].sources == ("UK-12",)
+    assert rule_sets["us"].milestones["donations"].gallon == 8
+    assert all(t == 1 or t % 8 == 0 for t in rule_sets["us"].milestones["donations"].thresholds)
+
+
+def test_only_china_has_the_national_award_and_the_draft_inherits_both_tables(rule_sets):
+    cn, draft = rule_sets["cn"], rule_sets["cn-draft-2025"]
+    assert cn.national_award is not None and draft.national_award == cn.national_award
+    assert draft.milestones == cn.milestones
+    assert all(tag in cn.sources for tag in cn.national_award.sources)
+    assert {"CN-19", "CN-21", "CN-22"} <= set(cn.national_award.sources)
+    assert rule_sets["us"].national_award is None and rule_sets["uk"].national_award is None
+
+
+def test_recognition_tables_load(tmp_path):
+    rule_set = load_rule_set_file(write(tmp_path, MINIMAL + RECOGNITION))
+    assert rule_set.milestones["donations"].thresholds == (1, 5, 10)
+    assert rule_set.milestones["donations"].gallon == 8
+    assert rule_set.milestones["volunteer_hours"].thresholds == ()
+    assert (rule_set.national_award.silver, rule_set.national_award.cycle_anchor) == (30, 2020)
+
+
+def test_a_file_without_recognition_tables_has_none(tmp_path):
+    rule_set = load_rule_set_file(write(tmp_path, MINIMAL))
+    assert rule_set.milestones == {} and rule_set.national_award is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("thresholds = [1, 5, 10]", "thresholds = [1, 10, 5]",
+         "milestones.donations.thresholds: must be in ascending order"),
+        ("thresholds = [1, 5, 10]", "thresholds = [0, 5, 10]",
+         "milestones.donations.thresholds: must all be above zero"),
+        ("thresholds = [1, 5, 10]", "thresholds = [1, 5, 5]",
+         "milestones.donations.thresholds: must be in ascending order, each once"),
+        ("thresholds = [1000, 5000]", 'thresholds = ["1000"]',
+         "milestones.whole_blood_ml.thresholds: must be whole numbers"),
+        ("thresholds = [1000, 5000]", "thresholds = [1000, 5000.5]",
+         "milestones.whole_blood_ml.thresholds: must be whole numbers"),
+        ("thresholds = [10]", "thresholds = 10", "milestones.listed_referrals.thresholds: must be"),
+        ("thresholds = [1]\n", "thresholds = [1]\ngallon = 8\n",
+         "milestones.marrow_donations.gallon: unknown key"),
+        ("gallon = 8", "gallon = 0", "milestones.donations.gallon: must be a whole number"),
+        ("gallon = 8", "galon = 8", "milestones.donations.galon: unknown key"),
+        ("[milestones.listed_referrals]", "[milestones.referrals]",
+         "milestones.referrals: unknown key"),
+        ('[milestones.volunteer_hours]\nthresholds = []\nsources = ["T-1"]\n', "",
+         "milestones.volunteer_hours: is missing"),
+        ('thresholds = [10]\nsources = ["T-1"]', "thresholds = [10]",
+         "milestones.listed_referrals: needs 'sources'"),
+        ("silver = 30", "silver = 20", "national_award.silver: must be above bronze"),
+        ("gold = 40", "gold = 30", "national_award.gold: must be above silver"),
+        ("bronze = 20", "bronze = 0", "national_award.bronze: must be a whole number"),
+        ("gold = 40", 'gold = "40"', "national_award.gold: must be a whole number"),
+        ("lifetime_golds = 3\n", "", "national_award.lifetime_golds: must be a whole number"),
+        ("lifetime_first_cycle = 2020", "lifetime_first_cycle = 2021",
+         "national_award.lifetime_first_cycle: must be the start year of a cycle"),
+        ("cycle_years = 2", "cycle_years = 2\nplatinum = 50",
+         "national_award.platinum: unknown key"),
+        ('cycle_anchor = 2020\nsources = ["T-1"]', 'cycle_anchor = 2020\nsources = ["T-7"]',
+         "national_award: source 'T-7' is not listed"),
+    ],
+)
+def test_bad_recognition_tables_are_refused_with_the_file_and_the_key(tmp_path, old, new,
+                                                                      message):
+    assert old in RECOGNITION
+    path = write(tmp_path, MINIMAL + RECOGNITION.replace(old, new, 1))
+    with pytest.raises(RuleSetError) as error:
+        load_rule_set_file(path)
+    assert str(path) in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_local_file_inheriting_china_may_change_one_milestone_category(tmp_path, rule_sets):
+    text = ('code = "anshan"\ninherits = "cn"\nname = "Anshan club rules"\n'
+            'summary = "China with club milestones."\n'
+            '[sources]\n"L-1" = "Club decision, 2026"\n'
+            '[milestones.donations]\nthresholds = [1, 10, 55]\nsources = ["L-1"]\n')
+    local = load_rule_set_file(write(tmp_path, text, "anshan.toml"), rule_sets)
+    assert local.milestones["donations"].thresholds == (1, 10, 55)
+    assert local.milestones["volunteer_hours"] == rule_sets["cn"].milestones["volunteer_hours"]
+    assert local.national_award == rule_sets["cn"].national_award

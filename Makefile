@@ -47,6 +47,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/eligibility.py --rule-set cn
 	$(BIN)/python bench/eligibility.py --rule-set us
+	$(BIN)/python bench/certificates.py
 
 # Regenerate the rule-set tables at the end of docs/rules.md from the data files.
 rules-doc: $(VENV)/.installed-app

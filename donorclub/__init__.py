@@ -65,13 +65,22 @@ def register_rule_sets(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import babel, csrf, db, install_sqlite_pragmas, login_manager, migrate
+    from .extensions import (
+        babel,
+        csrf,
+        db,
+        install_sqlite_pragmas,
+        limiter,
+        login_manager,
+        migrate,
+    )
     from .web.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
@@ -106,12 +115,14 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .cli import demo_data_command, export_cli, import_cli, rules_cli, users_cli
+    from .cli_certificates import certificates_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(certificates_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -120,6 +131,7 @@ def register_template_helpers(app: Flask) -> None:
     from .web import formatting
     from .web.audit.presentation import action_label, entity_label
     from .web.labels import label
+    from .web.milestones import milestone, remaining
     from .web.navigation import navigation_for
 
     app.jinja_env.globals["navigation_for"] = navigation_for
@@ -129,6 +141,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["entity_label"] = entity_label
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["milestone"] = milestone
+    app.jinja_env.filters["remaining"] = remaining
     app.jinja_env.globals["describe_reason"] = formatting.describe_reason
     app.jinja_env.globals["deferral_label"] = formatting.deferral_label
     app.jinja_env.globals["duration"] = formatting.duration

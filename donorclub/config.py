@@ -30,6 +30,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh_Hans")
     MEMBERS_PER_PAGE = 50
+    # Public certificate verification: requests per client address (Flask-Limiter syntax).
+    VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # A TrueType CJK font to embed in Chinese certificates; empty: look in the usual places.
+    CERTIFICATE_CJK_FONT = ""
     # Argon2id cost; the testing config lowers it so fixtures stay fast.
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
@@ -48,6 +54,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key-not-for-production-use"
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024
+    # One process runs many apps and clients from one address; tests that check the limit
+    # set their own (with their own RATELIMIT_KEY_PREFIX).
+    VERIFY_RATE_LIMIT = "10000 per minute"
 
 
 CONFIGS = {
@@ -61,6 +70,7 @@ _ENV_CASTS = {
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "WTF_CSRF_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "MEMBERS_PER_PAGE": int,
+    "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
 }
 # DONORCLUB_DATABASE_URL is the documented name for SQLAlchemy's setting.
 _ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}

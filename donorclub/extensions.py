@@ -3,6 +3,8 @@ import sqlite3
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,6 +32,9 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Limits apply only where a view asks for one (no default limit); the storage is memory in one
+# process, or Redis when RATELIMIT_STORAGE_URI names it (needed with several workers).
+limiter = Limiter(key_func=get_remote_address)
 
 _installed = False
 

@@ -55,3 +55,51 @@ def make_user(email: str, role: Role, *, clubs: list[Club] = (), member: Member 
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_donations(member: Member, days: list[date], *,
+                   kind: DonationKind = DonationKind.WHOLE_BLOOD, volume_ml: int = 400
+                   ) -> list[Donation]:
+    """A donation history: one donation of the same kind and volume on each day."""
+    return [make_donation(member, day, kind=kind, volume_ml=volume_ml) for day in days]
+
+
+def void_row(row, reason: str = "entered by mistake"):
+    """Mark a donation or volunteer-service row voided, as the void services leave it."""
+    from datetime import UTC, datetime
+
+    row.voided_at, row.void_reason = datetime.now(UTC), reason
+    db.session.flush()
+    return row
+
+
+def make_referral(referrer: Member, stages: list[tuple[str, date]], *,
+                  candidate: Member | None = None, referred_on: date = date(2024, 1, 2),
+                  candidate_name: str = "张伟"):
+    """A marrow referral by `referrer` that went through these (status, day) stages."""
+    from donorclub.domain.enums import ReferralStatus, Registry
+    from donorclub.models import Referral, ReferralEvent
+
+    referral = Referral(club_id=referrer.club_id, referrer=referrer,
+                        candidate_name=candidate_name, registry_code=Registry.CMDP,
+                        referred_on=referred_on, candidate_member=candidate,
+                        status=ReferralStatus(stages[-1][0]) if stages
+                        else ReferralStatus.REFERRED)
+    db.session.add(referral)
+    db.session.flush()
+    for status, day in stages:
+        db.session.add(ReferralEvent(referral_id=referral.id, status=ReferralStatus(status),
+                                     occurred_on=day))
+    db.session.flush()
+    return referral
+
+
+def make_service(member: Member, served_on: date, hours: float):
+    """Volunteer hours a member served on one day, at an activity described in words."""
+    from donorclub.models import VolunteerService
+
+    service = VolunteerService(member=member, served_on=served_on, hours=hours,
+                               activity="Blood drive helper")
+    db.session.add(service)
+    db.session.flush()
+    return service

@@ -77,6 +77,7 @@ class AuditAction(StrEnum):
     UPDATE = "update"
     VOID = "void"
     REVOKE = "revoke"
+    PRINT = "print"
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"

@@ -26,6 +26,13 @@ class Club(db.Model):
     rule_set: Mapped[str] = mapped_column(sa.String(20), default="cn")
     locale: Mapped[str] = mapped_column(sa.String(10), default="zh_Hans")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    # Printed on certificates: who signs them, and the club's logo (PNG or JPEG bytes).
+    signatory_name: Mapped[str | None] = mapped_column(sa.String(120))
+    signatory_title: Mapped[str | None] = mapped_column(sa.String(120))
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(sa.String(20))
+    # The club's own milestone thresholds; None uses the rule set's defaults.
+    milestones: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(  # noqa: F821

@@ -33,6 +33,8 @@ class Member(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(254))
     joined_on: Mapped[date]
+    # Preferred language for certificates and the portal; None follows the club.
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
     status: Mapped[MemberStatus] = mapped_column(
         str_enum(MemberStatus, "member_status"), default=MemberStatus.ACTIVE
     )

@@ -69,6 +69,7 @@ class DemoClubSpec:
     # generous ranges well inside every rule set's intervals, so the history is plausible.
     gaps: dict[tuple[str, str], tuple[int, int]]
     kinds: tuple[tuple[str, int], ...]  # (kind, weight) a member's main kind is drawn from
+    signatory: tuple[str, str]  # (name, title) printed on certificates
 
 
 _WB, _PLT, _PLA, _DR = (k.value for k in DonationKind)
@@ -86,6 +87,7 @@ CN_CLUB = DemoClubSpec(
     gaps={(_WB, _WB): (186, 320), (_WB, _PLT): (95, 200), (_PLT, _PLT): (16, 60),
           (_PLT, _WB): (32, 120)},
     kinds=((_WB, 7), (_PLT, 3)),
+    signatory=("郭明义", "俱乐部会长"),
 )
 US_CLUB = DemoClubSpec(
     slug="riverside-donors",
@@ -104,6 +106,7 @@ US_CLUB = DemoClubSpec(
           (_DR, _DR): (120, 200), (_DR, _WB): (120, 200), (_DR, _PLT): (120, 200),
           (_DR, _PLA): (120, 200)},
     kinds=((_WB, 6), (_PLT, 2), (_PLA, 1), (_DR, 1)),
+    signatory=("Maria Lopez", "Club coordinator"),
 )
 DEMO_CLUBS = (CN_CLUB, US_CLUB)
 
@@ -140,7 +143,8 @@ def load_demo_data(today: date, *, only_if_empty: bool = False) -> DemoResult:
     result = DemoResult(loaded=True)
     for spec in DEMO_CLUBS:
         club = Club(slug=spec.slug, name=spec.name, rule_set=spec.rule_set, locale=spec.locale,
-                    timezone=spec.timezone)
+                    timezone=spec.timezone, signatory_name=spec.signatory[0],
+                    signatory_title=spec.signatory[1])
         db.session.add(club)
         audit.record(None, AuditAction.CREATE, club, after=audit.snapshot(club))
         members = [_make_member(rng, spec, club, n, today) for n in range(1, spec.member_count + 1)]
@@ -164,8 +168,21 @@ def load_demo_data(today: date, *, only_if_empty: bool = False) -> DemoResult:
             create_user(None, email=f"{spec.slug}-{member_no}@{DEMO_DOMAIN}",
                         role=Role.MEMBER, password=DEMO_PASSWORDS[Role.MEMBER],
                         club_slugs=[spec.slug], member_no=member_no)
+    _issue_demo_certificates(today)
     result.logins = demo_logins()
     return result
+
+
+def _issue_demo_certificates(today: date) -> None:
+    """The demo members with logins get the certificates they are due, so the portal and
+    the verification page have something to show from the first run."""
+    from .certificates import issue_due
+
+    for spec in DEMO_CLUBS:
+        club = db.session.scalar(sa.select(Club).where(Club.slug == spec.slug))
+        ids = list(db.session.scalars(sa.select(Member.id).where(
+            Member.club_id == club.id, Member.member_no.in_(("0001", "0002")))))
+        issue_due(None, club, today=today, member_ids=ids)
 
 
 def find_admin() -> User | None:

@@ -17,6 +17,7 @@ def _club_links(club) -> tuple[list[Link], list[Link]]:
         ("dashboard.eligible", url_for("dashboard.eligible", slug=slug), _("Who can donate")),
     ]
     more = [
+        ("certificates.index", url_for("certificates.index", slug=slug), _("Certificates")),
         ("referrals.index", url_for("referrals.index", slug=slug), _("Marrow referrals")),
         ("volunteering.index", url_for("volunteering.index", slug=slug), _("Volunteer hours")),
         ("referral_reports.funnel", url_for("referral_reports.funnel", slug=slug),

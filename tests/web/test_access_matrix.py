@@ -18,7 +18,8 @@ from donorclub.models import AuditEvent, Deferral, Donation, Member, User
 from .. import factories
 from ..conftest import sign_in
 
-PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detail"}
+PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detail",
+          "verify.index", "verify.detail"}
 SIGNED_IN = {"dashboard.index", "auth.logout", "auth.change_password"}
 MEMBER_ONLY = {"portal.index"}
 ADMIN_PREFIX = "admin."
@@ -58,11 +59,17 @@ CASES = [
 
 @pytest.fixture
 def objects(world):
-    """Club B's member with a donation, a deferral and a member login: the foreign side."""
+    """Club B's member with a donation, a deferral and a member login: the foreign side.
+    Club B follows China's rules here so that its national award nominations exist, and has
+    a logo and a certificate."""
+    import io
     from datetime import date
 
+    from PIL import Image
+
     from donorclub.domain.enums import DriveKind
-    from donorclub.models import Drive, Referral, VolunteerService
+    from donorclub.domain.serials import new_serial
+    from donorclub.models import Certificate, Drive, Referral, VolunteerService
 
     donation = factories.make_donation(world.member_b, date(2025, 1, 10), volume_ml=500)
     deferral = factories.make_deferral(world.member_b, date(2025, 2, 1), date(2025, 5, 1))
@@ -77,11 +84,21 @@ def objects(world):
                         candidate_name="Sam Lee", registry_code="nmdp",
                         referred_on=date(2025, 3, 1))
     db.session.add(referral)
+    logo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(logo, "PNG")
+    world.club_b.rule_set, world.club_b.logo, world.club_b.logo_type = (
+        "cn", logo.getvalue(), "image/png")
+    certificate = Certificate(serial=new_serial(), member_id=world.member_b.id,
+                              award_code="donations-1", title="1 donation", language="en",
+                              reached_on=date(2025, 1, 10), figures={"count": 1},
+                              issued_on=date(2025, 1, 11))
+    db.session.add(certificate)
     db.session.commit()
     return {"slug": world.club_b.slug, "member_id": world.member_b.id,
             "donation_id": donation.id, "deferral_id": deferral.id, "user_id": login.id,
             "code": "us", "token": "not-a-real-token", "drive_id": drive.id,
-            "service_id": service.id, "referral_id": referral.id}
+            "service_id": service.id, "referral_id": referral.id,
+            "serial": certificate.serial}
 
 
 def build_url(rule_text: str, endpoint: str, values: dict) -> str:

@@ -13,7 +13,7 @@ from ...extensions import db
 from ...models import Club, Deferral, Donation, Member, Referral
 from ...models import VolunteerService as Service
 from ..errors import InvalidInput
-from ..spreadsheets import FORMULA_STARTS
+from ..spreadsheets import FORMULA_STARTS, xlsx_bytes
 from .columns import TABLES, headers_for
 
 FORMATS = ("csv", "xlsx")
@@ -97,24 +97,8 @@ def _csv(header: list[str], rows: Iterable[list]) -> bytes:
 
 
 def _xlsx(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-
-    book = openpyxl.Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            cells = []
-            for value in map(_value, row):
-                cell = WriteOnlyCell(sheet, value)
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes((title, header, ([_value(v) for v in row] for row in rows))
+                      for title, header, rows in sheets)
 
 
 def export_club(club: Club, table: str, fmt: str, date_from: date | None = None,

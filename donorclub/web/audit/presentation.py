@@ -18,6 +18,7 @@ ACTIONS = {
     AuditAction.UPDATE: _l("Changed"),
     AuditAction.VOID: _l("Voided"),
     AuditAction.REVOKE: _l("Revoked"),
+    AuditAction.PRINT: _l("Printed"),
     AuditAction.LOGIN: _l("Signed in"),
     AuditAction.LOGIN_FAILED: _l("Sign-in failed"),
     AuditAction.LOGOUT: _l("Signed out"),

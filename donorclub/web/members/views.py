@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import clubs, member_editing, members, referrals, volunteering
+from ...services import clubs, member_editing, members, recognition, referrals, volunteering
 from ...services.eligibility import member_eligibility
 from ...services.errors import InvalidInput
 from ...services.rules import rule_set_for
@@ -41,6 +41,7 @@ def render_member_page(club, member, form=None, *, refused=None, rule_set=None, 
         eligibility=member_eligibility(member, today), rule_set=rule_set, today=today,
         form=form, refused=refused, referrals=members.referrals_made(member),
         certificates=members.certificates_of(member), trail=members.audit_trail(member),
+        recognition=recognition.standing_of(member, today),
         volunteering=volunteering.member_summary(member, rule_set),
         marrow=referrals.own_marrow_donations(member),
     ), status

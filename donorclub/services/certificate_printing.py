@@ -1,0 +1,91 @@
+"""Turning certificate rows into print-ready PDF: the words, the club's look, the QR target."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
+
+from flask import current_app
+
+from ..domain.awards import parse_award_code
+from ..models import Certificate, Club
+from ..pdf.certificate import CertificateLabels, CertificatePage, render_certificates
+from ..pdf.fonts import FontNotFound, Fonts, load_fonts
+from . import certificate_text as text
+from .recognition import club_plan
+from .rules import rule_set_for
+
+
+def fonts() -> Fonts:
+    """The fonts certificates are printed with; the CJK font from CERTIFICATE_CJK_FONT when
+    set, else found in the usual system places (see docs/certificates.md). A configured font
+    that cannot be used is logged as an error and the usual places are searched instead, so a
+    wrong setting never stops a club from printing."""
+    configured = current_app.config.get("CERTIFICATE_CJK_FONT") or None
+    try:
+        return load_fonts(configured)
+    except FontNotFound as error:
+        current_app.logger.error("CERTIFICATE_CJK_FONT is unusable: %s", error)
+        return load_fonts(None)
+
+
+def verify_url(serial: str) -> str:
+    """The absolute public verification address printed in the QR code."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/verify/{serial}"
+
+
+class _ClubLook:
+    """What every certificate of one club shares, loaded once per batch."""
+
+    def __init__(self, club: Club):
+        plan = club_plan(club)
+        self.name = club.name
+        self.logo = club.logo
+        self.signatory_name = club.signatory_name
+        self.signatory_title = club.signatory_title
+        self.gallon = plan.gallon
+        self.word = text.counting_word(rule_set_for(club).code, plan.gallon)
+
+
+def page_for(certificate: Certificate, look: _ClubLook | None = None) -> CertificatePage:
+    member = certificate.member
+    look = look or _ClubLook(member.club)
+    language = certificate.language if certificate.language in text.LANGUAGES else "zh_Hans"
+    milestone = parse_award_code(certificate.award_code)
+    return CertificatePage(
+        serial=certificate.serial,
+        language="zh" if language == "zh_Hans" else "en",
+        heading=text.HEADING[language],
+        club_name=look.name,
+        member_name=member.full_name,
+        citation=text.citation(milestone, language, look.word, look.gallon),
+        figures=text.figures_line(milestone.category, certificate.figures or {}, language,
+                                  look.word),
+        issued_on=text.long_date(certificate.issued_on, language),
+        verify_url=verify_url(certificate.serial),
+        labels=CertificateLabels(**text.LABELS[language]),
+        signatory_name=look.signatory_name,
+        signatory_title=look.signatory_title,
+        logo=look.logo,
+    )
+
+
+def _pages(certificates: Iterable[Certificate]) -> Iterator[CertificatePage]:
+    looks: dict[int, _ClubLook] = {}
+    for certificate in certificates:
+        club = certificate.member.club
+        if club.id not in looks:
+            looks[club.id] = _ClubLook(club)
+        yield page_for(certificate, looks[club.id])
+
+
+def print_certificates(certificates: Iterable[Certificate], out: BinaryIO,
+                       on_page: Callable[[], None] | None = None) -> int:
+    """Write one combined PDF of these certificates to `out`; returns the page count."""
+    return render_certificates(_pages(certificates), out, fonts(), on_page=on_page)
+
+
+def certificate_pdf(certificates: Iterable[Certificate]) -> bytes:
+    buffer = io.BytesIO()
+    print_certificates(certificates, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,48 @@
+"""Milestones and progress toward them in the interface's words."""
+from __future__ import annotations
+
+from flask_babel import format_decimal, ngettext
+
+from ..domain.awards import Milestone, Progress
+
+
+def _n(value: float) -> str:
+    return format_decimal(int(value) if float(value).is_integer() else value)
+
+
+def milestone(value: Milestone) -> str:
+    """"40 donations", "10,000 ml of whole blood", "10 referrals listed" ..."""
+    n, shown = value.threshold, _n(value.threshold)
+    return {
+        "donations": lambda: ngettext("%(shown)s donation", "%(shown)s donations", n, shown=shown),
+        "whole_blood_ml": lambda: ngettext("%(shown)s ml of whole blood",
+                                           "%(shown)s ml of whole blood", n, shown=shown),
+        "listed_referrals": lambda: ngettext("%(shown)s referral listed on the registry",
+                                             "%(shown)s referrals listed on the registry", n,
+                                             shown=shown),
+        "marrow_donations": lambda: ngettext("%(shown)s marrow or stem-cell donation",
+                                             "%(shown)s marrow or stem-cell donations", n,
+                                             shown=shown),
+        "volunteer_hours": lambda: ngettext("%(shown)s volunteer hour",
+                                            "%(shown)s volunteer hours", n, shown=shown),
+    }.get(value.category, lambda: f"{value.category} {shown}")()
+
+
+def remaining(value: Progress) -> str:
+    """"3 more donations", "1,200 ml more" ... to the next milestone."""
+    if value.remaining is None:
+        return ""
+    r, shown = value.remaining, _n(round(value.remaining, 2))
+    return {
+        "donations": lambda: ngettext("%(shown)s more donation", "%(shown)s more donations", r,
+                                      shown=shown),
+        "whole_blood_ml": lambda: ngettext("%(shown)s ml more", "%(shown)s ml more", r,
+                                           shown=shown),
+        "listed_referrals": lambda: ngettext("%(shown)s more referral listed",
+                                             "%(shown)s more referrals listed", r,
+                                             shown=shown),
+        "marrow_donations": lambda: ngettext("%(shown)s more donation", "%(shown)s more donations",
+                                             r, shown=shown),
+        "volunteer_hours": lambda: ngettext("%(shown)s more hour", "%(shown)s more hours", r,
+                                            shown=shown),
+    }.get(value.category, lambda: shown)()

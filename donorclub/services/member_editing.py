@@ -40,6 +40,11 @@ class MemberInput:
     consent_public_verification: bool = False
     consent_leaderboard: bool = False  # appear by name on the club's referral leaderboard
     notes: str = ""
+    locale: str = ""  # preferred language for certificates; empty = the club's
+
+
+# Languages a member may prefer: those certificates (and, later, the portal) are written in.
+MEMBER_LANGUAGES = ("zh_Hans", "en")
 
 
 class PossibleDuplicate(Conflict):
@@ -192,6 +197,9 @@ def _validated(data: MemberInput, today: date) -> dict:
         fields["status"] = _("Choose a status.")
     for consent in ("consent_contact", "consent_public_verification", "consent_leaderboard"):
         values[consent] = bool(values[consent])
+    values["locale"] = data.locale or None
+    if values["locale"] not in (None, *MEMBER_LANGUAGES):
+        fields["locale"] = _("Choose a language.")
     values["notes"] = (data.notes or "").strip()
     if len(values["notes"]) > 2000:
         fields["notes"] = _("Keep the notes under 2,000 characters.")

@@ -129,6 +129,20 @@ def test_edit_member(signed_in, world):
     assert member.weight_kg == 58.5 and member.blood_group == BloodGroup.A_POS
 
 
+@pytest.mark.parametrize(("typed", "stored", "status"), [
+    ("en", "en", 302), ("zh_Hans", "zh_Hans", 302), ("", None, 302), ("fr", None, 422)])
+def test_a_members_preferred_language_is_one_certificates_are_printed_in(
+        signed_in, world, typed, stored, status):
+    client = signed_in("coordinator_a")
+    response = client.post(f"/clubs/club-a/members/{world.member_a.id}/edit",
+                           data=form_data(full_name="王秀英", date_of_birth="1985-03-02",
+                                          member_no="0001", phone="13900000001", locale=typed))
+    assert response.status_code == status
+    member = db.session.get(Member, world.member_a.id)
+    db.session.refresh(member)
+    assert member.locale == stored
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("url", ["/clubs/club-a/members/new", "/clubs/club-a/members/{id}/edit"])
 def test_other_clubs_cannot_create_or_edit(signed_in, world, method, url):

@@ -37,6 +37,8 @@ class MemberForm(FlaskForm):
         _l("Agrees that certificates can be verified publicly"))
     consent_leaderboard = BooleanField(
         _l("Agrees to appear by name on the club's referral leaderboard"))
+    locale = SelectField(_l("Preferred language"), validators=[Optional()],
+                         description=_l("Certificates are printed in it."))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     confirm_duplicate = BooleanField(_l("Yes, this is a different person: save anyway"))
     submit = SubmitField(_l("Save member"))
@@ -46,6 +48,8 @@ class MemberForm(FlaskForm):
         self.sex.choices = [(s.value, label(s)) for s in Sex]
         self.blood_group.choices = [("", _l("Unknown"))] + [(g.value, g.value) for g in BloodGroup]
         self.status.choices = [(s.value, label(s)) for s in MemberStatus]
+        self.locale.choices = [("", _l("The club's language")), ("zh_Hans", "中文"),
+                               ("en", "English")]
 
     def to_input(self) -> MemberInput:
         return MemberInput(
@@ -57,7 +61,7 @@ class MemberForm(FlaskForm):
             consent_contact=bool(self.consent_contact.data),
             consent_public_verification=bool(self.consent_public_verification.data),
             consent_leaderboard=bool(self.consent_leaderboard.data),
-            notes=self.notes.data or "",
+            notes=self.notes.data or "", locale=self.locale.data or "",
         )
 
     @classmethod
@@ -72,6 +76,7 @@ class MemberForm(FlaskForm):
             consent_contact=member.consent_contact,
             consent_public_verification=member.consent_public_verification,
             consent_leaderboard=member.consent_leaderboard, notes=member.notes,
+            locale=member.locale or "",
         )
 
 

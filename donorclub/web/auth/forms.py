@@ -1,4 +1,4 @@
-"""Forms for signing in and changing a password."""
+"""Forms for signing in, changing, resetting and choosing a password."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
@@ -41,3 +41,23 @@ class InvitationForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Set password and sign in"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
+                       description=_l("The address you sign in with."),
+                       render_kw={"autocomplete": "email", "autofocus": True})
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters; a few words make a good "
+                                            "one."),
+                             render_kw={"autocomplete": "new-password", "autofocus": True})
+    confirm_password = PasswordField(
+        _l("The same password again"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set new password"))

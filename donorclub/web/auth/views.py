@@ -1,15 +1,24 @@
-"""Views for signing in and out, changing a password and accepting an invitation."""
+"""Views for signing in and out, changing or resetting a password, accepting an invitation."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ...services import accounts, invitations
+from ...extensions import limiter
+from ...services import accounts, invitations, password_reset
 from ...services.errors import InvalidInput
+from ...services.mail import MailNotSent
 from ..forms import apply_field_errors, form_status
 from . import bp
-from .forms import ChangePasswordForm, ConfirmForm, InvitationForm, LoginForm
+from .forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    InvitationForm,
+    LoginForm,
+    ResetPasswordForm,
+)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -89,3 +98,54 @@ def invitation(token: str):
     except InvalidInput as error:
         apply_field_errors(form, error)
     return render_template("auth/invitation.html", form=form, user=user), form_status(form)
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def _address_asked_for() -> str:
+    """Count requests per email address, so nobody can flood one inbox with links."""
+    return "password-reset:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _too_many_requests() -> str:
+    return _("Links for this address were asked for too often. Wait a while, then try again.")
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, key_func=_address_asked_for, methods=["POST"],
+               error_message=_too_many_requests)
+def forgot():
+    """Ask for a reset link; known and unknown addresses get the same answer."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(form.email.data)
+        except MailNotSent as error:
+            form.form_errors.append(error.message)
+            return render_template("auth/forgot.html", form=form), 503
+        minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
+        return render_template("auth/forgot.html", sent_to=form.email.data.strip(),
+                               minutes=minutes)
+    return render_template("auth/forgot.html", form=form), form_status(form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Choose a new password from an emailed link, then sign in with it."""
+    try:
+        user = password_reset.read_reset_link(token)
+        form = ResetPasswordForm()
+        if form.validate_on_submit():
+            password_reset.reset_password(token, form.password.data)
+            if current_user.is_authenticated:  # the login page is for whoever holds the link
+                logout_user()
+                session.clear()
+            flash(_("Your password has been changed. Sign in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    except password_reset.ResetLinkNotUsable as error:
+        return render_template("auth/reset.html", problem=error.message), error.status
+    except InvalidInput as error:
+        apply_field_errors(form, error)
+    return render_template("auth/reset.html", form=form, user=user), form_status(form)

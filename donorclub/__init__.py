@@ -1,6 +1,7 @@
 """donorclub: records, eligibility and recognition for volunteer blood and marrow donor clubs."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
     ensure_secret_key(app)
+    if env_name == "development":
+        # So `make run` shows where a mail went (instance/outbox/) and other notices.
+        app.logger.setLevel(logging.INFO)
 
     register_rule_sets(app)
     register_extensions(app)
@@ -131,7 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     from .web import formatting
     from .web.audit.presentation import action_label, entity_label
     from .web.labels import label
-    from .web.milestones import milestone, remaining
+    from .web.milestones import milestone, national_label, remaining
     from .web.navigation import navigation_for
 
     app.jinja_env.globals["navigation_for"] = navigation_for
@@ -143,6 +147,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["milestone"] = milestone
     app.jinja_env.filters["remaining"] = remaining
+    app.jinja_env.globals["national_label"] = national_label
     app.jinja_env.globals["describe_reason"] = formatting.describe_reason
     app.jinja_env.globals["deferral_label"] = formatting.deferral_label
     app.jinja_env.globals["duration"] = formatting.duration

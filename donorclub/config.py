@@ -32,6 +32,7 @@ class Config:
     MEMBERS_PER_PAGE = 50
     # Public certificate verification: requests per client address (Flask-Limiter syntax).
     VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
+    CALENDAR_FEED_RATE_LIMIT = "60 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # A TrueType CJK font to embed in Chinese certificates; empty: look in the usual places.
@@ -39,6 +40,18 @@ class Config:
     # Argon2id cost; the testing config lowers it so fixtures stay fast.
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
+    # Outgoing mail. An empty MAIL_SERVER writes each message to instance/outbox/ instead.
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True  # STARTTLS on a plain connection
+    MAIL_USE_SSL = False  # SMTPS (TLS from the first byte, usually port 465); wins over TLS
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "donorclub <no-reply@localhost>"
+    MAIL_TIMEOUT = 10.0  # seconds for connecting and for each SMTP reply
+    PASSWORD_RESET_VALID_MINUTES = 60
+    # Reset requests per email address asked for (Flask-Limiter syntax).
+    PASSWORD_RESET_RATE_LIMIT = "5 per hour"
 
 
 class ProductionConfig(Config):
@@ -57,6 +70,8 @@ class TestingConfig(Config):
     # One process runs many apps and clients from one address; tests that check the limit
     # set their own (with their own RATELIMIT_KEY_PREFIX).
     VERIFY_RATE_LIMIT = "10000 per minute"
+    CALENDAR_FEED_RATE_LIMIT = "10000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "10000 per minute"
 
 
 CONFIGS = {
@@ -65,12 +80,22 @@ CONFIGS = {
     "testing": TestingConfig,
 }
 
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
 # Environment variables that are not plain strings.
 _ENV_CASTS = {
-    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
-    "WTF_CSRF_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
+    "SESSION_COOKIE_SECURE": _truthy,
+    "WTF_CSRF_ENABLED": _truthy,
     "MEMBERS_PER_PAGE": int,
-    "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
+    "RATELIMIT_ENABLED": _truthy,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": _truthy,
+    "MAIL_USE_SSL": _truthy,
+    "MAIL_TIMEOUT": float,
+    "PASSWORD_RESET_VALID_MINUTES": int,
 }
 # DONORCLUB_DATABASE_URL is the documented name for SQLAlchemy's setting.
 _ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}

@@ -89,6 +89,8 @@ class AuditAction(StrEnum):
     INVITATION_ACCEPT = "invitation_accept"
     DEACTIVATE = "deactivate"
     REACTIVATE = "reactivate"
+    PASSWORD_RESET_REQUEST = "password_reset_request"
+    PASSWORD_RESET = "password_reset"
 
 
 def values(enum_cls) -> list[str]:

@@ -32,8 +32,8 @@ from fractions import Fraction
 from .awards import CountedDonation, exact_count
 from .rulesets import NationalAwardRules
 
-__all__ = ["LEVELS", "AwardStep", "NationalAwardRules", "award_steps", "cycle_bounds",
-           "cycle_of", "nomination"]
+__all__ = ["LEVELS", "AwardStep", "NationalAwardRules", "NextLevel", "award_steps",
+           "cycle_bounds", "cycle_of", "next_level", "nomination"]
 
 LEVELS = ("bronze", "silver", "gold", "lifetime")  # lowest first
 
@@ -67,10 +67,42 @@ def award_steps(donations: Sequence[CountedDonation], rules: NationalAwardRules
                 ) -> list[AwardStep]:
     """Every level the donations reach, in the order reached, each with the cycle it is
     nominated in (see the module docstring for the rules) [CN-17][CN-19][CN-21][CN-22]."""
+    return _walk(donations, rules)[0]
+
+
+@dataclass(frozen=True)
+class NextLevel:
+    """The level a member is heading for: `remaining` more in the award counting."""
+
+    level: str
+    number: int  # the gold's ordinal for golds, else 1
+    count: float  # the count toward it so far (after a gold: since that gold)
+    threshold: int
+    remaining: float
+
+
+def next_level(donations: Sequence[CountedDonation], rules: NationalAwardRules
+               ) -> NextLevel | None:
+    """The next Dedication Award level: bronze, silver, the first gold, then each further
+    gold counted afresh after the previous one (see the module docstring) [CN-19]. Never None
+    in practice (golds repeat); None is kept for rules without levels."""
+    steps, total, fresh = _walk(donations, rules)
+    reached = {(step.level, step.number) for step in steps}
+    for level, threshold in (("bronze", rules.bronze), ("silver", rules.silver)):
+        if (level, 1) not in reached:
+            return NextLevel(level, 1, float(total), threshold, float(threshold - total))
+    golds = sum(1 for step in steps if step.level == "gold")
+    count = total if golds == 0 else fresh
+    return NextLevel("gold", golds + 1, float(count), rules.gold, float(rules.gold - count))
+
+
+def _walk(donations: Sequence[CountedDonation], rules: NationalAwardRules
+          ) -> tuple[list[AwardStep], Fraction, Fraction]:
+    """The steps reached, the total count and the fresh count since the last gold."""
     counted = [d for d in sorted(donations, key=lambda d: d.on) if d.count > 0]
     steps: list[AwardStep] = []
     if not counted:
-        return steps
+        return steps, Fraction(0), Fraction(0)
     first_day = counted[0].on
     pending = [("bronze", rules.bronze), ("silver", rules.silver)]
     total, rows = Fraction(0), 0
@@ -102,7 +134,7 @@ def award_steps(donations: Sequence[CountedDonation], rules: NationalAwardRules
             steps.append(AwardStep("lifetime", 1, donation.on, lifetime_cycle, first_day,
                                    float(total), rows))
         fresh, fresh_rows = Fraction(0), 0
-    return steps
+    return steps, total, fresh
 
 
 def nomination(donations: Sequence[CountedDonation], rules: NationalAwardRules, cycle: int

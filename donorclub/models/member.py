@@ -35,6 +35,10 @@ class Member(db.Model):
     joined_on: Mapped[date]
     # Preferred language for certificates and the portal; None follows the club.
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # Random values behind the member's personal links (read-only status page, calendar
+    # feed): the links are signed from them, so replacing one revokes its link. None: no link.
+    status_nonce: Mapped[str | None] = mapped_column(sa.String(32))
+    calendar_nonce: Mapped[str | None] = mapped_column(sa.String(32))
     status: Mapped[MemberStatus] = mapped_column(
         str_enum(MemberStatus, "member_status"), default=MemberStatus.ACTIVE
     )

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 
 from ..domain.awards import Milestone, Progress
+from ..domain.national_awards import NextLevel
+from ..services.nomination_exports import level_name
 
 
 def _n(value: float) -> str:
@@ -46,3 +49,8 @@ def remaining(value: Progress) -> str:
         "volunteer_hours": lambda: ngettext("%(shown)s more hour", "%(shown)s more hours", r,
                                             shown=shown),
     }.get(value.category, lambda: shown)()
+
+
+def national_label(level: NextLevel) -> str:
+    """"Dedication Award, Bronze (铜奖)": the national level a member is heading for."""
+    return _("Dedication Award, %(level)s", level=level_name(level.level, level.number))

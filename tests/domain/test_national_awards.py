@@ -14,6 +14,7 @@ from donorclub.domain.national_awards import (
     award_steps,
     cycle_bounds,
     cycle_of,
+    next_level,
     nomination,
 )
 from donorclub.domain.rulesets import load_rule_sets
@@ -240,3 +241,18 @@ def test_each_cycle_nominates_its_highest_step(donations):
         in_cycle = [s for s in steps if s.cycle == cycle]
         assert best in in_cycle
         assert all(LEVELS.index(s.level) <= LEVELS.index(best.level) for s in in_cycle)
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    ([], ("bronze", 1, 0.0, 20, 20.0)),
+    ([2.0] * 8 + [1.5], ("bronze", 1, 17.5, 20, 2.5)),
+    ([2.0] * 10, ("silver", 1, 20.0, 30, 10.0)),
+    ([2.0] * 15, ("gold", 1, 30.0, 40, 10.0)),
+    # 39 + 2 completes the first gold at 41; the extra 1 is not carried to the next gold.
+    ([1.0] * 39 + [2.0] + [2.0] * 3, ("gold", 2, 6.0, 40, 34.0)),
+])
+def test_next_level_counts_toward_the_next_gold_afresh(counts, expected):
+    donations = [counted(c, date(2011, 1, 1) + timedelta(days=20 * i))
+                 for i, c in enumerate(counts)]
+    found = next_level(donations, RULES)
+    assert (found.level, found.number, found.count, found.threshold, found.remaining) == expected

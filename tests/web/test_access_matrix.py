@@ -19,9 +19,13 @@ from .. import factories
 from ..conftest import sign_in
 
 PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detail",
-          "verify.index", "verify.detail"}
+          "verify.index", "verify.detail", "status.detail", "calendar_feed.detail",
+          "auth.forgot", "auth.reset"}
 SIGNED_IN = {"dashboard.index", "auth.logout", "auth.change_password"}
-MEMBER_ONLY = {"portal.index"}
+MEMBER_PREFIX = "portal."
+# Member pages about one object: the matrix's object is club B's, which the member login
+# (club A's member) must not reach either; their own objects are tested in test_portal.py.
+MEMBER_FOREIGN = {"portal.certificate"}
 ADMIN_PREFIX = "admin."
 # Where an endpoint's <user_id> means someone other than club B's member login.
 ENDPOINT_VALUES = {"admin.remove_coordinator": {"user_id": "coordinator_b"}}
@@ -40,7 +44,9 @@ def audience(rule: Rule) -> str:
         return "public"
     if rule.endpoint.startswith(ADMIN_PREFIX):
         return "admin"
-    if rule.endpoint in MEMBER_ONLY:
+    if rule.endpoint in MEMBER_FOREIGN:
+        return "member_foreign"
+    if rule.endpoint.startswith(MEMBER_PREFIX):
         return "member"
     if rule.endpoint in SIGNED_IN:
         return "signed_in"
@@ -141,6 +147,7 @@ def test_access(app, world, objects, role, rule_text, endpoint, method):
     allowed = {
         "admin": role == "admin",
         "member": role == "member_user",
+        "member_foreign": False,
         "signed_in": True,
         # Club B's pages: its coordinator and admins, nobody else.
         "club_staff": role in ("coordinator_b", "admin"),

@@ -30,6 +30,8 @@ ACTIONS = {
     AuditAction.DEACTIVATE: _l("Account deactivated"),
     AuditAction.REACTIVATE: _l("Account reactivated"),
     AuditAction.INVITATION_ACCEPT: _l("Invitation accepted"),
+    AuditAction.PASSWORD_RESET_REQUEST: _l("Password reset link sent"),
+    AuditAction.PASSWORD_RESET: _l("Password reset"),
 }
 ENTITIES = {
     "clubs": _l("Club"),

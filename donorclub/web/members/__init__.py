@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("members", __name__, url_prefix="/clubs/<slug>/members")
 
-from . import views  # noqa: E402,F401
+from . import links, views  # noqa: E402,F401

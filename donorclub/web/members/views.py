@@ -5,10 +5,19 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import clubs, member_editing, members, recognition, referrals, volunteering
+from ...services import (
+    clubs,
+    member_editing,
+    member_links,
+    members,
+    recognition,
+    referrals,
+    volunteering,
+)
 from ...services.eligibility import member_eligibility
 from ...services.errors import InvalidInput
 from ...services.rules import rule_set_for
+from ...services.status_page import status_url
 from ..donations.forms import DonationForm
 from ..forms import apply_field_errors, form_status
 from ..permissions import staff_required
@@ -23,6 +32,11 @@ def load_member(slug: str, member_id: int):
     if member.club_id != club.id:
         abort(404)
     return club, member
+
+
+def _status_link(member) -> str | None:
+    token = member_links.token_for(member, "status")
+    return None if token is None else status_url(token)
 
 
 def render_member_page(club, member, form=None, *, refused=None, rule_set=None, status=200):
@@ -42,6 +56,7 @@ def render_member_page(club, member, form=None, *, refused=None, rule_set=None, 
         form=form, refused=refused, referrals=members.referrals_made(member),
         certificates=members.certificates_of(member), trail=members.audit_trail(member),
         recognition=recognition.standing_of(member, today),
+        status_link=_status_link(member),
         volunteering=volunteering.member_summary(member, rule_set),
         marrow=referrals.own_marrow_donations(member),
     ), status

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
-from . import views  # noqa: E402,F401
+from . import calendar, data, views  # noqa: E402,F401

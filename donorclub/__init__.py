@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_rule_sets(app)
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_error_handlers(app)
     register_commands(app)
     register_template_helpers(app)
@@ -109,6 +110,12 @@ def register_blueprints(app: Flask) -> None:
             package = importlib.import_module(f"{web.__name__}.{module.name}")
             if hasattr(package, "bp"):
                 app.register_blueprint(package.bp)
+
+
+def register_api(app: Flask) -> None:
+    from .api import register_api as bind_api
+
+    bind_api(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -32,6 +32,8 @@ class Config:
     MEMBERS_PER_PAGE = 50
     # Public certificate verification: requests per client address (Flask-Limiter syntax).
     VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
+    # Requests per client address to the JSON API.
+    API_RATE_LIMIT = "600 per minute"
     CALENDAR_FEED_RATE_LIMIT = "60 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -70,6 +72,7 @@ class TestingConfig(Config):
     # One process runs many apps and clients from one address; tests that check the limit
     # set their own (with their own RATELIMIT_KEY_PREFIX).
     VERIFY_RATE_LIMIT = "10000 per minute"
+    API_RATE_LIMIT = "100000 per minute"
     CALENDAR_FEED_RATE_LIMIT = "10000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "10000 per minute"
 

@@ -18,11 +18,30 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str, **extra):
+def _respond(status: int, message: str, code: str | None = None, **extra):
     if _wants_json():
-        body = {"code": _API_CODES.get(status, "error"), "message": message, **extra}
+        body = {"code": code or _API_CODES.get(status, "error"), "message": message, **extra}
         return jsonify(error=body), status
     return render_template("errors/error.html", status=status, message=message), status
+
+
+def _reasons(reasons: list) -> list[dict]:
+    """The engine's reasons as JSON: the code, the day it clears and a sentence."""
+    from .web.formatting import describe_reason
+
+    return [{"code": r.code, "clears_on": r.clears_on.isoformat() if r.clears_on else None,
+             "message": describe_reason(r)} for r in reasons]
+
+
+def _field_messages(messages: dict) -> dict[str, str]:
+    """webargs' nested {"json": {"field": ["message"]}} as the API's flat {"field": message}."""
+    flat = {}
+    for location in messages.values():
+        for name, problem in (location.items() if isinstance(location, dict) else []):
+            while isinstance(problem, (list, dict)) and problem:
+                problem = problem[0] if isinstance(problem, list) else next(iter(problem.values()))
+            flat[name] = str(problem)
+    return flat
 
 
 def init_error_handlers(app: Flask) -> None:
@@ -37,6 +56,8 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(PermissionDenied)
     def service_forbidden(error: PermissionDenied):
+        if _wants_json():  # the API never tells that an object it refuses exists
+            return _respond(404, _("Not found."))
         return _respond(403, error.message or _("You may not do that."))
 
     @app.errorhandler(Conflict)
@@ -49,12 +70,16 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(NotEligible)
     def service_not_eligible(error: NotEligible):
-        return _respond(409, error.message, reasons=error.reasons)
+        return _respond(409, error.message, code="not_eligible", reasons=_reasons(error.reasons))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if isinstance(error, InternalServerError):
             db.session.rollback()
+        data = getattr(error, "data", None) or {}
+        if _wants_json() and error.code == 422 and "messages" in data:
+            return _respond(422, _("The request has invalid fields."),
+                            fields=_field_messages(data["messages"]))
         messages = {
             403: _("You may not see this page."),
             404: _("There is nothing at this address."),

@@ -1,0 +1,28 @@
+"""Clubs: the ones the token's user works in, and (admins) a new club."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..services import admin, clubs
+from . import schemas
+from .auth import api_user
+
+blp = Blueprint("api_clubs", __name__, description="Clubs")
+
+
+@blp.route("/clubs")
+@blp.response(200, schemas.Club(many=True))
+@blp.alt_response(401, schema=schemas.ApiError)
+def list_clubs():
+    """The clubs the user may see: all for admins, their own for coordinators."""
+    return clubs.clubs_for(api_user())
+
+
+@blp.route("/clubs", methods=["POST"])
+@blp.arguments(schemas.ClubCreate)
+@blp.response(201, schemas.Club)
+@blp.alt_response(422, schema=schemas.ApiError)
+@blp.alt_response(404, schema=schemas.ApiError)
+def create_club(data):
+    """Create a club (admins only; others get 404)."""
+    return admin.create_club(api_user(), **data)

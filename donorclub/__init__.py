@@ -127,6 +127,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .cli import demo_data_command, export_cli, import_cli, rules_cli, users_cli
     from .cli_certificates import certificates_cli
+    from .cli_clubs import clubs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(rules_cli)
@@ -134,6 +135,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(clubs_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

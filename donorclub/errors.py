@@ -85,7 +85,11 @@ def init_error_handlers(app: Flask) -> None:
             404: _("There is nothing at this address."),
             405: _("This address does not accept that kind of request."),
         }
-        return _respond(error.code or 500, messages.get(error.code, error.description))
+        response = _respond(error.code or 500, messages.get(error.code, error.description))
+        allowed = dict(error.get_headers()).get("Allow")
+        if allowed:  # a 405 says which methods the address does accept
+            response = (*response, {"Allow": allowed})
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -71,7 +71,7 @@ def create_member(data, slug):
                                         confirm_duplicate=data.get("confirm_duplicate", False))
 
 
-@blp.route("/members/<int:member_id>")
+@blp.route(f"/members/<{schemas.ID}:member_id>")
 @blp.response(200, schemas.Member)
 @blp.alt_response(404, schema=schemas.ApiError)
 def get_member(member_id):
@@ -79,7 +79,7 @@ def get_member(member_id):
     return members.get_member(api_user(), member_id)
 
 
-@blp.route("/members/<int:member_id>", methods=["PATCH"])
+@blp.route(f"/members/<{schemas.ID}:member_id>", methods=["PATCH"])
 @blp.arguments(schemas.MemberInput)
 @blp.response(200, schemas.Member)
 @blp.alt_response(404, schema=schemas.ApiError)

@@ -14,6 +14,9 @@ KINDS = [k.value for k in DonationKind]
 SEXES = [s.value for s in Sex]
 STATUSES = [s.value for s in MemberStatus]
 MAX_PER_PAGE = 200
+# The id columns' range: a larger id in a URL matches no route (404) instead of overflowing.
+MAX_ID = 2**31 - 1
+ID = f"int(max={MAX_ID})"  # the URL converter for ids: "/members/<{ID}:member_id>"
 
 
 class Strict(Schema):

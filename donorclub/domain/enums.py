@@ -83,6 +83,7 @@ class AuditAction(StrEnum):
     LOGOUT = "logout"
     PASSWORD_CHANGE = "password_change"
     TOKEN_ISSUE = "token_issue"
+    TOKEN_REVOKE = "token_revoke"
     COORDINATOR_ADD = "coordinator_add"
     COORDINATOR_REMOVE = "coordinator_remove"
     INVITE = "invite"

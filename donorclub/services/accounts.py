@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -166,4 +167,14 @@ def user_for_token(token: str) -> User | None:
     )
     if row is None or not row.user.active:
         return None
+    # When a token was last used is worth a write only once a minute, not per request.
+    now = utcnow()
+    if row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1):
+        row.last_used_at = now
+        db.session.commit()
     return row.user
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns stored UTC times without their zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -12,6 +12,7 @@ from ..domain.enums import AuditAction, DonationKind, DriveKind
 from ..extensions import db
 from ..models import Club, Donation, Drive, Member, User
 from . import audit
+from .access import can_manage_club
 from .eligibility import deferral_facts, donation_facts, donor_of
 from .errors import Conflict, InvalidInput, NotEligible, NotFound
 from .rules import rule_set_for
@@ -120,6 +121,15 @@ def get_donation(member: Member, donation_id: int) -> Donation:
     """One of the member's donations; NotFound when it belongs to someone else or nobody."""
     donation = db.session.get(Donation, donation_id)
     if donation is None or donation.member_id != member.id:
+        raise NotFound(_("Donation not found."))
+    return donation
+
+
+def find_donation(user: User, donation_id: int) -> Donation:
+    """A donation found by id alone, for staff of its member's club; NotFound for member
+    logins and for any other club's donation, whether or not it exists."""
+    donation = db.session.get(Donation, donation_id)
+    if donation is None or user.is_member or not can_manage_club(user, donation.member.club):
         raise NotFound(_("Donation not found."))
     return donation
 

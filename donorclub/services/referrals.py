@@ -12,6 +12,7 @@ from ..domain.enums import AuditAction, DriveKind, ReferralStatus, Registry, Sex
 from ..extensions import db
 from ..models import Club, Drive, Member, Referral, ReferralEvent, User
 from . import audit
+from .access import can_manage_club
 from .errors import InvalidInput, NotFound
 
 MAX_NAME, MAX_PHONE, MAX_EMAIL, MAX_NOTES = 120, 32, 254, 2000
@@ -200,6 +201,15 @@ def get_referral(club: Club, referral_id: int) -> Referral:
     if referral is None:
         raise NotFound(_("No such referral."))
     return referral
+
+
+def get_referral_for(user: User, referral_id: int) -> Referral:
+    """A referral of a club the user manages, found by id alone (the API's addresses carry
+    no club); NotFound for member logins and for any other club's, whether or not it exists."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or user.is_member or not can_manage_club(user, referral.club):
+        raise NotFound(_("No such referral."))
+    return get_referral(referral.club, referral_id)
 
 
 def timeline(referral: Referral) -> list[tuple[ReferralEvent, User | None]]:

@@ -39,7 +39,8 @@ def navigation_for(user) -> tuple[list[Link], list[Link]]:
     if not user.is_authenticated:
         return [], []
     common = [("rules.index", url_for("rules.index"), _("Rules")),
-              ("auth.change_password", url_for("auth.change_password"), _("Password"))]
+              ("auth.change_password", url_for("auth.change_password"), _("Password")),
+              ("tokens.index", url_for("tokens.index"), _("API tokens"))]
     if user.is_member:
         return [("portal.index", url_for("portal.index"), _("My donations"))], common
     if user.is_admin:

@@ -97,21 +97,21 @@ def test_the_json_answer_says_what_the_certificate_proves_and_nothing_personal(c
     assert found == {
         "serial": issued.serial, "status": "valid", "revoked_on": None,
         "award": "donations-1", "title": issued.title, "issued_on": TODAY.isoformat(),
-        "club": "Anshan Steel Donors", "member_name": "王*英", "member_name_masked": True}
+        "club": "Anshan Steel Donors", "name": "王*英", "name_masked": True}
     raw = response.get_data(as_text=True)
     for personal in ("0001", "1985", "13900000001", "王秀英", "phone", "birth"):
         assert personal not in raw
     world.member_a.consent_public_verification = True
     db.session.commit()
     found = client.get(f"/verify/{issued.serial}", headers=JSON).get_json()
-    assert (found["member_name"], found["member_name_masked"]) == ("王秀英", False)
+    assert (found["name"], found["name_masked"]) == ("王秀英", False)
 
 
 def test_an_english_name_is_masked_to_initials(client, world):
     english = factories.make_member(world.club_a, "0002", "John Smith")
     certificate = issue(world, english)
     found = client.get(f"/verify/{certificate.serial}", headers=JSON).get_json()
-    assert found["member_name"] == "J. S****"
+    assert found["name"] == "J. S****"
 
 
 def test_each_lookup_adds_one_to_the_counter(client, world, issued):

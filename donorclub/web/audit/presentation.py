@@ -24,6 +24,7 @@ ACTIONS = {
     AuditAction.LOGOUT: _l("Signed out"),
     AuditAction.PASSWORD_CHANGE: _l("Changed password"),
     AuditAction.TOKEN_ISSUE: _l("API token issued"),
+    AuditAction.TOKEN_REVOKE: _l("API token revoked"),
     AuditAction.COORDINATOR_ADD: _l("Coordinator added"),
     AuditAction.COORDINATOR_REMOVE: _l("Coordinator removed"),
     AuditAction.INVITE: _l("Invitation link issued"),

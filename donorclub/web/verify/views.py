@@ -16,11 +16,13 @@ def _wants_json() -> bool:
 
 
 def _as_json(found: Verification) -> dict:
+    """The API contract's answer (issue 9): serial, status, award, issued_on, club and name,
+    the name masked unless the member agreed to show it; plus revoked_on, title, name_masked."""
     return {"serial": found.serial, "status": "valid" if found.valid else "revoked",
             "revoked_on": found.revoked_on.isoformat() if found.revoked_on else None,
             "award": found.award_code, "title": found.title,
             "issued_on": found.issued_on.isoformat(), "club": found.club_name,
-            "member_name": found.member_name, "member_name_masked": found.name_masked}
+            "name": found.member_name, "name_masked": found.name_masked}
 
 
 @bp.route("")

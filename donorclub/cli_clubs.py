@@ -20,18 +20,22 @@ LOCALES = {"zh": "zh_Hans", "en": "en"}
               help="The club's language: zh (Simplified Chinese) or en.")
 @click.option("--timezone", default="Asia/Shanghai", show_default=True,
               help="IANA time zone, such as Europe/London.")
-@click.option("--as", "email", required=True,
-              help="The administrator account creating the club (recorded in the audit log).")
+@click.option("--as", "email",
+              help="The administrator account to record in the audit log (default: the "
+                   "system, as for other commands).")
 def create_command(slug, name, rule_set, locale, timezone, email):
-    """Create a club as an administrator. Nothing is created when any value is refused."""
+    """Create a club. Nothing is created when any value is refused."""
     from .cli import _fail
 
-    actor = accounts.find_user_by_email(email)
-    if actor is None or not actor.is_admin or not actor.active:
-        raise click.ClickException(f"No active administrator with the email {email}.")
+    actor = None
+    if email is not None:
+        actor = accounts.find_user_by_email(email)
+        if actor is None or not actor.is_admin or not actor.active:
+            raise click.ClickException(f"No active administrator with the email {email}.")
     try:
         club = admin.create_club(actor, name=name, slug=slug, rule_set=rule_set,
-                                 locale=LOCALES[locale], timezone=timezone)
+                                 locale=LOCALES[locale], timezone=timezone,
+                                 as_system=actor is None)
     except ServiceError as error:
         _fail(error)
     click.echo(f"Created club {club.slug} ({club.name}), rule set {club.rule_set}, "

@@ -67,7 +67,11 @@ def test_only_an_administrator_may_create(runner, world, who):
     assert club_count() == before
 
 
-def test_the_acting_administrator_is_required(runner, world):
-    result = create(runner, "--slug", "new", "--name", "X", "--rule-set", "cn")
-    assert result.exit_code != 0 and "--as" in result.output
-    assert club_count() == 2
+def test_without_as_the_system_creates_the_club_as_the_contract_shows(runner, world):
+    result = create(runner, "--slug", "new", "--name", "X", "--rule-set", "cn",
+                    "--locale", "en")
+    assert result.exit_code == 0, result.output
+    assert club_count() == 3
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == "clubs").order_by(AuditEvent.id.desc())).first()
+    assert event.actor_id is None

@@ -8,14 +8,21 @@ from . import schemas
 from .auth import api_user
 
 blp = Blueprint("api_clubs", __name__, description="Clubs")
+ClubPage = schemas.page_of(schemas.Club, "ClubPage")
 
 
 @blp.route("/clubs")
-@blp.response(200, schemas.Club(many=True))
+@blp.arguments(schemas.PageQuery, location="query")
+@blp.response(200, ClubPage)
 @blp.alt_response(401, schema=schemas.ApiError)
-def list_clubs():
-    """The clubs the user may see: all for admins, their own for coordinators."""
-    return clubs.clubs_for(api_user())
+@blp.alt_response(422, schema=schemas.ApiError)
+def list_clubs(query):
+    """The clubs the user may see, by name: all for admins, their own for coordinators, none
+    for member logins."""
+    visible = clubs.clubs_for(api_user())
+    start = (query["page"] - 1) * query["per_page"]
+    return {"items": visible[start:start + query["per_page"]], "page": query["page"],
+            "per_page": query["per_page"], "total": len(visible)}
 
 
 @blp.route("/clubs", methods=["POST"])

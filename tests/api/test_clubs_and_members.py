@@ -24,7 +24,9 @@ def test_requests_without_a_valid_token_get_401(api):
 def test_clubs_are_those_the_user_works_in(api, role, slugs):
     response = api(role).get("/api/v1/clubs")
     assert response.status_code == 200
-    assert sorted(c["slug"] for c in response.json) == slugs
+    body = response.json
+    assert sorted(c["slug"] for c in body["items"]) == slugs
+    assert (body["page"], body["per_page"], body["total"]) == (1, 50, len(slugs))
 
 
 def test_only_admins_create_clubs(api):

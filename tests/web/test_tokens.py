@@ -45,7 +45,7 @@ def test_a_new_token_is_shown_once_and_works_against_the_api(signed_in, world):
     token = TOKEN.search(page).group(0)
     assert "shown only now" in page
     assert bearer(client, token).status_code == 200
-    assert [c["slug"] for c in bearer(client, token).json] == ["club-a"]
+    assert [c["slug"] for c in bearer(client, token).json["items"]] == ["club-a"]
     listing = client.get("/account/tokens").get_data(as_text=True)
     assert "city platform" in listing and token not in listing
     row = db.session.scalar(sa.select(ApiToken))

@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
     ensure_secret_key(app)
+    app.json.ensure_ascii = False  # Chinese names stay readable in the API's JSON
     if env_name == "development":
         # So `make run` shows where a mail went (instance/outbox/) and other notices.
         app.logger.setLevel(logging.INFO)

@@ -61,7 +61,7 @@ class DonationCreate(schemas.Strict):
     units = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10),
                            metadata={"description": "therapeutic units (apheresis)"})
     site = fields.String(load_default="", validate=validate.Length(max=200))
-    drive_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    drive_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=schemas.MAX_ID))
     override_reason = fields.String(load_default="", validate=validate.Length(max=500),
                                     metadata={"description": "record it although the rules "
                                               "refuse it, saying why (audited)"})

@@ -219,3 +219,12 @@ def test_ids_too_large_to_exist_are_404_not_a_server_error(api, world, method, p
     response = api("admin").open(method, path, json={"reason": "entered twice"})
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+def test_a_drive_id_beyond_the_id_range_is_a_field_error_not_a_crash(api, world):
+    response = api("coordinator_a").post(
+        f"/api/v1/members/{world.member_a.id}/donations",
+        json={"donated_on": "2025-01-10", "kind": "whole_blood", "volume_ml": 400,
+              "drive_id": 17971685634468933632})
+    assert response.status_code == 422
+    assert "drive_id" in response.json["error"]["fields"]

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import (
     CONFIGS,
@@ -50,12 +51,22 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_rule_sets(app)
     register_extensions(app)
+    app.url_map.converters["int"] = RowIdConverter
     register_blueprints(app)
     register_api(app)
     register_error_handlers(app)
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: numbers beyond the id columns' range match no route (404)
+    instead of overflowing the database (a 500 on PostgreSQL)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_rule_sets(app: Flask) -> None:
@@ -95,8 +106,11 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers every model with the metadata)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str):
+        """The user a session names, unless their password changed since it began."""
+        user_id, _, _fingerprint = session_id.partition(".")
+        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.get_id() == session_id else None
 
 
 def register_blueprints(app: Flask) -> None:

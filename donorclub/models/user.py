@@ -1,6 +1,7 @@
 """Login accounts (admin, coordinator, member) and their API tokens."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -53,6 +54,12 @@ class User(UserMixin, db.Model):
     @property
     def is_member(self) -> bool:
         return self.role == Role.MEMBER
+
+    def get_id(self) -> str:
+        """What the session (and a remember-me cookie) keeps: the id and a fingerprint of the
+        password hash, so changing or resetting the password signs out every other session."""
+        fingerprint = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        return f"{self.id}.{fingerprint}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -75,6 +75,8 @@ def change_password():
         except InvalidInput as error:
             apply_field_errors(form, error)
         else:
+            # Other sessions end with the old password; this one continues under the new.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form), form_status(form)

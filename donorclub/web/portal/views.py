@@ -13,6 +13,7 @@ from ..downloads import download
 from ..forms import apply_field_errors, form_status
 from ..permissions import member_required
 from . import bp
+from .calendar import calendar_context
 from .forms import DetailsForm
 
 
@@ -20,19 +21,12 @@ def _user():
     return current_user._get_current_object()
 
 
-def _extra_sections(member) -> dict:
-    """Context of the calendar and data sections (their own modules), when present."""
-    from . import calendar
-
-    return calendar.calendar_context(member)
-
-
 @bp.route("/")
 @member_required
 def index():
     member = portal.own_member(current_user)
     return render_template("portal/index.html", view=portal.overview(member, date.today()),
-                           today=date.today(), **_extra_sections(member))
+                           today=date.today(), **calendar_context(member))
 
 
 @bp.route("/details", methods=["GET", "POST"])

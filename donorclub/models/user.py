@@ -55,11 +55,16 @@ class User(UserMixin, db.Model):
     def is_member(self) -> bool:
         return self.role == Role.MEMBER
 
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: sessions, invitation and reset links carry it,
+        so a new password ends every earlier session and spends every earlier link."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
     def get_id(self) -> str:
-        """What the session (and a remember-me cookie) keeps: the id and a fingerprint of the
-        password hash, so changing or resetting the password signs out every other session."""
-        fingerprint = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
-        return f"{self.id}.{fingerprint}"
+        """What the session (and a remember-me cookie) keeps: the id and the password's
+        fingerprint, so changing or resetting the password signs out every other session."""
+        return f"{self.id}.{self.password_fingerprint}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -1,7 +1,6 @@
 """Invitation links: signed, time-limited tokens to set a first password, usable once."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,10 +51,6 @@ def home_club_id(user: User) -> int | None:
     return None
 
 
-def _fingerprint(user: User) -> str:
-    """Changes whenever the password does, so setting one spends every earlier link."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
 
 def issue(user: User) -> Invitation:
     """A link token for `user`, valid for VALID_FOR and until the user's password changes.
@@ -63,7 +58,7 @@ def issue(user: User) -> Invitation:
     The caller records the audit event with the change that made the account.
     """
     db.session.flush()
-    token = _serializer().dumps([user.id, _fingerprint(user)])
+    token = _serializer().dumps([user.id, user.password_fingerprint])
     return Invitation(user=user, token=token, expires_at=utcnow() + VALID_FOR)
 
 
@@ -94,7 +89,7 @@ def _load(token: str, *, lock: bool) -> User:
         raise InvitationNotUsable(
             _("This invitation link is not valid. Check that it was copied completely."), 400
         )
-    if fingerprint != _fingerprint(user):
+    if fingerprint != user.password_fingerprint:
         raise InvitationNotUsable(
             _("This invitation link has already been used. Sign in with your password."), 410
         )

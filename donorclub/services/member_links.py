@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -62,9 +61,3 @@ def member_for(token: str, kind: str) -> Member | None:
         return None
     return member
 
-
-def members_with(kind: str, club_id: int) -> int:
-    """How many of a club's members have a link of this kind."""
-    column = getattr(Member, KINDS[kind])
-    return db.session.scalar(sa.select(sa.func.count()).where(
-        Member.club_id == club_id, column.is_not(None))) or 0

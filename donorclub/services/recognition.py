@@ -183,11 +183,6 @@ def earned_by(member: Member, on: date) -> list[EarnedMilestone]:
     return earned_milestones(facts_of(member), club_plan(member.club), on)
 
 
-def progress_of(member: Member, on: date) -> list[Progress]:
-    """Per category, the next milestone and how far away it is."""
-    return progress(facts_of(member), club_plan(member.club), on)
-
-
 def _certified(club: Club, member_ids: list[int] | None) -> dict[int, set[str]]:
     query = (sa.select(Certificate.member_id, Certificate.award_code)
              .join(Member, Member.id == Certificate.member_id)

@@ -94,7 +94,7 @@ def test_a_tampered_link_is_refused(invited, tamper):
 
 
 def test_a_link_signed_with_another_key_or_purpose_is_refused(app, invited):
-    fingerprint = invitations._fingerprint(invited.user)
+    fingerprint = invited.user.password_fingerprint
     payload = [invited.user.id, fingerprint]
     other_key = URLSafeTimedSerializer("another secret key", salt="donorclub.invitation")
     other_salt = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="something else")

@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app donorclub
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-e2e lint bench rules-doc db-upgrade demo-data clean-venv
+.PHONY: run test test-e2e lint bench rules-doc db-upgrade demo-data clean-venv \
+	translations translations-extract translations-update translations-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,35 @@ $(VENV)/.installed-test: $(VENV)/.installed-app
 	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $@
 
-db-upgrade: $(VENV)/.installed-app
+# Translations: donorclub/translations/<locale>/LC_MESSAGES/messages.po are edited and
+# committed; the .mo files Flask-Babel reads are built from them here and never committed.
+CATALOGUES := donorclub/translations
+POT := $(VENV)/messages.pot
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
+
+$(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po $(VENV)/.installed-app
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
+
+translations-compile: $(MO_FILES)
+
+# Gather the messages from the code into $(POT) (not committed).
+translations-extract: $(VENV)/.installed-app
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	  --add-comments=Translators: --project donorclub --width 100 -o $(POT) .
+
+# Merge new and changed messages into every catalogue; English gets the source text as its
+# translation. Then translate what `make translations` reports as missing in zh_Hans.
+translations-update: translations-extract
+	$(BIN)/pybabel update -i $(POT) -d $(CATALOGUES) --ignore-obsolete \
+	  --no-fuzzy-matching --width 100
+	$(BIN)/python -m donorclub.catalogues fill-source
+
+# Update the catalogues, list what still lacks a translation, and compile.
+translations: translations-update
+	$(BIN)/python -m donorclub.catalogues check || true
+	$(MAKE) translations-compile
+
+db-upgrade: $(VENV)/.installed-app $(MO_FILES)
 	$(FLASK) db upgrade
 
 demo-data: db-upgrade
@@ -31,10 +60,10 @@ run: demo-data
 
 # Two workers by default (the machines here have two cores); TEST_WORKERS=0 runs in-process.
 TEST_WORKERS ?= 2
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(MO_FILES)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-test-e2e: $(VENV)/.installed-test
+test-e2e: $(VENV)/.installed-test $(MO_FILES)
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

@@ -169,6 +169,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["entity_label"] = entity_label
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["ml"] = formatting.ml
+    app.jinja_env.filters["rules_name"] = formatting.rules_name
+    app.jinja_env.filters["kg"] = formatting.kg
     app.jinja_env.filters["milestone"] = milestone
     app.jinja_env.filters["remaining"] = remaining
     app.jinja_env.globals["national_label"] = national_label

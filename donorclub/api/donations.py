@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import UTC, date
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -69,7 +70,7 @@ class DonationCreate(schemas.Strict):
     @validates_schema
     def volume_or_units(self, data: dict, **kwargs) -> None:
         if data.get("volume_ml") is None and data.get("units") is None:
-            raise ValidationError("Give volume_ml, units or both.", "volume_ml")
+            raise ValidationError(_("Give volume_ml, units or both."), "volume_ml")
 
 
 class VoidInput(schemas.Strict):

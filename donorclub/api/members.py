@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from ..services import clubs, member_editing, members
@@ -19,7 +20,7 @@ def staff_member(member_id: int):
     user = api_user()
     member = members.get_member(user, member_id)
     if user.is_member:
-        raise NotFound("Member not found.")
+        raise NotFound(_("Member not found."))
     return member
 
 

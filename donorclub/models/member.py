@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.enums import BloodGroup, MemberStatus, Sex
 from ..extensions import db
+from .name_order import SORT_KEY_LENGTH, name_sort_key
 from .types import Timestamp, str_enum, utcnow
 
 
@@ -17,6 +18,7 @@ class Member(db.Model):
         sa.UniqueConstraint("club_id", "member_no", name="uq_members_club_id_member_no"),
         sa.CheckConstraint("weight_kg IS NULL OR weight_kg > 0", name="weight_positive"),
         sa.Index("ix_members_club_id_full_name", "club_id", "full_name"),
+        sa.Index("ix_members_club_id_name_sort_key", "club_id", "name_sort_key"),
         sa.Index("ix_members_club_id_status", "club_id", "status"),
         sa.Index("ix_members_club_id_blood_group", "club_id", "blood_group"),
     )
@@ -26,6 +28,8 @@ class Member(db.Model):
     member_no: Mapped[str] = mapped_column(sa.String(20))
     # One full-name field: Chinese names do not split into first and last.
     full_name: Mapped[str] = mapped_column(sa.String(120))
+    # Derived from full_name whenever it is set: pinyin for Chinese names (see name_order).
+    name_sort_key: Mapped[str] = mapped_column(sa.String(SORT_KEY_LENGTH), default="")
     sex: Mapped[Sex] = mapped_column(str_enum(Sex, "sex"))
     date_of_birth: Mapped[date]
     blood_group: Mapped[BloodGroup | None] = mapped_column(str_enum(BloodGroup, "blood_group"))
@@ -61,3 +65,8 @@ class Member(db.Model):
 
     def __repr__(self) -> str:
         return f"<Member {self.club_id}/{self.member_no}>"
+
+    @validates("full_name")
+    def _keep_sort_key(self, _key: str, value: str) -> str:
+        self.name_sort_key = name_sort_key(value or "")
+        return value

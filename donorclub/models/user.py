@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     name: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The language chosen with the switcher (staff); a member's choice lives on the Member.
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
     member_id: Mapped[int | None] = mapped_column(

@@ -12,8 +12,9 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import AuditEvent, User
 
-# Columns that must never be copied into the log.
+# Columns that must never be copied into the log, and those derived from others (noise).
 _SECRET_COLUMNS = {"password_hash", "token_hash"}
+_DERIVED_COLUMNS = {"name_sort_key"}
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,7 +37,7 @@ def snapshot(obj) -> dict[str, Any]:
     return {
         column.key: _jsonable(getattr(obj, column.key))
         for column in mapper.column_attrs
-        if column.key not in _SECRET_COLUMNS
+        if column.key not in _SECRET_COLUMNS and column.key not in _DERIVED_COLUMNS
     }
 
 

@@ -73,7 +73,7 @@ class Page:
 
 _SORTS = {
     "member_no": (Member.member_no,),
-    "name": (Member.full_name, Member.member_no),
+    "name": (Member.name_sort_key, Member.member_no),  # pinyin order for Chinese names
     "joined": (Member.joined_on.desc(), Member.member_no),
     "age": (Member.date_of_birth.desc(), Member.member_no),
 }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..domain.eligibility import Eligibility
 from ..domain.masking import mask_name
@@ -60,7 +61,7 @@ def member_card_pdf(member: Member) -> bytes:
     the member has no status link (create one first)."""
     token = member_links.token_for(member, "status")
     if token is None:
-        raise NotFound("The member has no status link.")
+        raise NotFound(_("The member has no status link."))
     language = certificate_text.language_of(member.locale, member.club.locale)
     number, caption = _CARD_WORDS[language]
     card = MemberCard(club_name=member.club.name, member_name=member.full_name,

@@ -31,6 +31,16 @@ def number(value) -> str:
     return format_decimal(value)
 
 
+def ml(value) -> str:
+    """12,400 ml, or 12,400毫升; a string (a list of volumes) is shown as it is."""
+    return _("%(ml)s ml", ml=value if isinstance(value, str) else number(value))
+
+
+def kg(value) -> str:
+    """50 kg, or 50公斤."""
+    return _("%(kg)s kg", kg=number(value))
+
+
 def duration(value: Duration) -> str:
     n = value.amount
     return {
@@ -43,6 +53,11 @@ def duration(value: Duration) -> str:
 
 def window(code: str) -> str:
     return _WINDOWS.get(code, lambda: code)()
+
+
+def rules_name(rule_set: RuleSet) -> str:
+    """The rule set's name in the request's language."""
+    return rule_set.name_zh if str(get_locale()).startswith("zh") else rule_set.name
 
 
 def deferral_label(rule_set: RuleSet | None, code: str) -> str:

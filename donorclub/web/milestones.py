@@ -13,9 +13,15 @@ def _n(value: float) -> str:
     return format_decimal(int(value) if float(value).is_integer() else value)
 
 
+def _plural_count(value) -> int:
+    """The whole number that picks the plural form: 1.5 donations are "donations", as 2 are
+    (gettext's plural rules take integers only)."""
+    return int(value) if float(value).is_integer() else 2
+
+
 def milestone(value: Milestone) -> str:
     """"40 donations", "10,000 ml of whole blood", "10 referrals listed" ..."""
-    n, shown = value.threshold, _n(value.threshold)
+    n, shown = _plural_count(value.threshold), _n(value.threshold)
     return {
         "donations": lambda: ngettext("%(shown)s donation", "%(shown)s donations", n, shown=shown),
         "whole_blood_ml": lambda: ngettext("%(shown)s ml of whole blood",
@@ -35,7 +41,7 @@ def remaining(value: Progress) -> str:
     """"3 more donations", "1,200 ml more" ... to the next milestone."""
     if value.remaining is None:
         return ""
-    r, shown = value.remaining, _n(round(value.remaining, 2))
+    r, shown = _plural_count(value.remaining), _n(round(value.remaining, 2))
     return {
         "donations": lambda: ngettext("%(shown)s more donation", "%(shown)s more donations", r,
                                       shown=shown),

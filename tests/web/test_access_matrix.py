@@ -20,7 +20,7 @@ from ..conftest import sign_in
 
 PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detail",
           "verify.index", "verify.detail", "status.detail", "calendar_feed.detail",
-          "auth.forgot", "auth.reset"}
+          "auth.forgot", "auth.reset", "language.choose"}
 SIGNED_IN = {"dashboard.index", "auth.logout", "auth.change_password",
              "tokens.index", "tokens.create", "tokens.revoke"}
 MEMBER_PREFIX = "portal."

@@ -21,7 +21,7 @@ from .forms import (
 )
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only same-site relative paths, so a crafted link cannot send users elsewhere."""
     if not target:
         return None
@@ -31,6 +31,14 @@ def _safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def fresh_session() -> None:
+    """Empty the session, keeping only the language chosen in it."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,10 +51,10 @@ def login():
         if user is None:
             form.form_errors.append(_("The email or the password is not right."))
         else:
-            session.clear()  # a fresh session on every sign-in (no fixation)
+            fresh_session()  # a fresh session on every sign-in (no fixation)
             login_user(user)
             flash(_("Signed in as %(name)s.", name=user.name or user.email), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form), form_status(form)
 
 
@@ -57,7 +65,7 @@ def logout():
     if form.validate_on_submit():
         accounts.record_logout(current_user._get_current_object())
         logout_user()
-        session.clear()
+        fresh_session()
         flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))
 
@@ -143,7 +151,7 @@ def reset(token: str):
             password_reset.reset_password(token, form.password.data)
             if current_user.is_authenticated:  # the login page is for whoever holds the link
                 logout_user()
-                session.clear()
+                fresh_session()
             flash(_("Your password has been changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"))
     except password_reset.ResetLinkNotUsable as error:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ...services import clubs, volunteering
 from ...services.errors import Conflict, InvalidInput
+from ..formatting import number
 from ..forms import apply_field_errors, form_status
 from ..members import views as member_views  # the module: it imports other blueprints' forms
 from ..permissions import staff_required
@@ -34,7 +35,7 @@ def create(slug: str, member_id: int):
         except InvalidInput as error:
             apply_field_errors(form, error)
         else:
-            flash(_("%(hours)s hours recorded.", hours=f"{form.hours.data:g}"), "success")
+            flash(_("%(hours)s hours recorded.", hours=number(form.hours.data)), "success")
             return redirect(url_for("members.detail", slug=slug, member_id=member_id)
                             + "#volunteering-heading")
     return render_template("volunteering/create.html", club=club, member=member,

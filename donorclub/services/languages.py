@@ -1,0 +1,58 @@
+"""The language a person reads donorclub in: the choice they make with the switcher."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..domain.enums import AuditAction
+from ..extensions import db
+from ..models import User
+from . import audit
+from .errors import InvalidInput
+
+# Each language named in itself, so anyone can find their own.
+NATIVE_NAMES = {"zh_Hans": "中文", "en": "English"}
+
+
+def supported() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def check_language(locale: str) -> str:
+    """The locale if donorclub speaks it. Raises InvalidInput otherwise."""
+    if locale not in supported():
+        raise InvalidInput(_("Choose a language."), {"locale": _("Choose a language.")})
+    return locale
+
+
+def choose_language(user: User | None, locale: str) -> str:
+    """Remember a signed-in person's language: a member's on their member record (their
+    certificates and messages follow it too), staff on their account. Audited when it
+    changes. Visitors' choice lives only in their session, which the caller keeps."""
+    check_language(locale)
+    if user is None or not user.is_authenticated:
+        return locale
+    target = user.member if user.is_member and user.member is not None else user
+    if target.locale != locale:
+        before = {"locale": target.locale}
+        target.locale = locale
+        audit.record(user, AuditAction.UPDATE, target, before=before, after={"locale": locale})
+        db.session.commit()
+    return locale
+
+
+def preferred_language(user: User | None) -> str | None:
+    """A signed-in person's remembered choice, else their club's language, else None."""
+    if user is None or not user.is_authenticated:
+        return None
+    languages = supported()
+    if user.is_member and user.member is not None:
+        for locale in (user.member.locale, user.member.club.locale):
+            if locale in languages:
+                return locale
+        return None
+    if user.locale in languages:
+        return user.locale
+    if user.is_coordinator and user.clubs and user.clubs[0].locale in languages:
+        return user.clubs[0].locale
+    return None

@@ -34,7 +34,7 @@ translations-compile: $(MO_FILES)
 
 # Gather the messages from the code into $(POT) (not committed).
 translations-extract: $(VENV)/.installed-app
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
 	  --add-comments=Translators: --project donorclub --width 100 -o $(POT) .
 
 # Merge new and changed messages into every catalogue; English gets the source text as its

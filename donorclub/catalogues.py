@@ -19,7 +19,8 @@ MAPPING = PROJECT_ROOT / "babel.cfg"
 SOURCE_LOCALE = "en"
 # Flask-Babel's names as this code imports them, on top of Babel's defaults (_, gettext, ...).
 # The same list as the -k options of `make translations`.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "lazy_pgettext": ((1, "c"), 2)}
 
 
 def catalogue_path(locale: str) -> Path:
@@ -66,6 +67,8 @@ def gaps(template: Catalog, locale: str) -> list[Gap]:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
+        if message.context:
+            key = f"{key} (context: {message.context})"
         entry = catalog.get(message.id, context=message.context)
         if entry is None:
             found.append(Gap(locale, key, "missing"))
@@ -83,12 +86,13 @@ def _translated(string) -> bool:
 
 
 def fill_source(locale: str = SOURCE_LOCALE) -> int:
-    """Give each untranslated message of the source-language catalogue its own text, so that
-    wording can be edited there without touching the code. Returns how many were filled."""
+    """Give each untranslated or fuzzy message of the source-language catalogue its own text,
+    so that wording can be edited there without touching the code (a message whose text
+    changed in the code is fuzzy until then). Returns how many were filled."""
     catalog = read(locale)
     filled = 0
     for message in catalog:
-        if not message.id or _translated(message.string):
+        if not message.id or (_translated(message.string) and not message.fuzzy):
             continue
         if isinstance(message.id, (tuple, list)):
             message.string = tuple(message.id[:2])

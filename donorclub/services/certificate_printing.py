@@ -55,7 +55,7 @@ def page_for(certificate: Certificate, look: _ClubLook | None = None) -> Certifi
     return CertificatePage(
         serial=certificate.serial,
         language="zh" if language == "zh_Hans" else "en",
-        heading=text.HEADING[language],
+        heading=text.heading(language),
         club_name=look.name,
         member_name=member.full_name,
         citation=text.citation(milestone, language, look.word, look.gallon),
@@ -63,7 +63,7 @@ def page_for(certificate: Certificate, look: _ClubLook | None = None) -> Certifi
                                   look.word),
         issued_on=text.long_date(certificate.issued_on, language),
         verify_url=verify_url(certificate.serial),
-        labels=CertificateLabels(**text.LABELS[language]),
+        labels=CertificateLabels(**text.labels(language)),
         signatory_name=look.signatory_name,
         signatory_title=look.signatory_title,
         logo=look.logo,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..domain.enums import AuditAction
@@ -41,18 +42,28 @@ def choose_language(user: User | None, locale: str) -> str:
     return locale
 
 
+def chosen_language(user: User | None) -> str | None:
+    """The language this person chose themselves, if they did."""
+    if user is None or not user.is_authenticated:
+        return None
+    target = user.member if user.is_member and user.member is not None else user
+    return target.locale if target.locale in supported() else None
+
+
 def preferred_language(user: User | None) -> str | None:
     """A signed-in person's remembered choice, else their club's language, else None."""
     if user is None or not user.is_authenticated:
         return None
-    languages = supported()
+    if chosen := chosen_language(user):
+        return chosen
+    club = None
     if user.is_member and user.member is not None:
-        for locale in (user.member.locale, user.member.club.locale):
-            if locale in languages:
-                return locale
-        return None
-    if user.locale in languages:
-        return user.locale
-    if user.is_coordinator and user.clubs and user.clubs[0].locale in languages:
-        return user.clubs[0].locale
-    return None
+        club = user.member.club
+    elif user.is_coordinator and user.clubs:
+        club = user.clubs[0]
+    return club.locale if club is not None and club.locale in supported() else None
+
+
+def mail_language(user: User) -> str:
+    """The language of a mail to `user`: their own choice, else the page's they asked from."""
+    return chosen_language(user) or str(get_locale())

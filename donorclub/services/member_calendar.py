@@ -1,11 +1,18 @@
 """A member's calendar (.ics): one all-day event per donation kind on the first day they may
-give it again, in the member's language, for a download or a subscribed phone calendar."""
+give it again, in the member's language, for a download or a subscribed phone calendar.
+
+The wording (event titles, descriptions, reminders) lives in the translation catalogues. It is
+rendered in the member's language (else their club's: `calendar_language`), not in the
+language of whoever asks for the file, so a subscribed calendar reads the same on every fetch.
+"""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale, pgettext
+from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from ..domain.eligibility import KindEligibility, Reason
@@ -23,40 +30,41 @@ REFRESH_INTERVAL = timedelta(hours=12)
 # Reasons that make the date later than the usual wait after a donation.
 LATER_THAN_USUAL = ("deferral", "annual_cap", "volume_cap", "age_min")
 
-_KIND_WORDS = {
-    "en": {"whole_blood": "whole blood", "platelets": "platelets", "plasma": "plasma",
-           "double_red": "double red cells"},
-    "zh_Hans": {"whole_blood": "全血", "platelets": "血小板", "plasma": "血浆",
-                "double_red": "双份红细胞"},
-}
-_SUMMARY = {
-    "en": {True: "You can give {kind} again", False: "You can give {kind}"},
-    "zh_Hans": {True: "可以再次献{kind}", False: "可以献{kind}"},
-}
-_WINDOWS = {
-    "en": {"rolling_12_months": "any 12 months", "rolling_1_month": "any month",
-           "calendar_year": "a calendar year"},
-    "zh_Hans": {"rolling_12_months": "任意12个月内", "rolling_1_month": "任意1个月内",
-                "calendar_year": "每个自然年内"},
-}
-_REASONS = {
-    "en": {
-        "deferral": "Later than usual: deferred ({why}) until {date}.",
-        "annual_cap": "Later than usual: at most {limit} donations in {window}; a place frees "
-                      "up on {date}.",
-        "volume_cap": "Later than usual: at most {limit} ml in {window}; there is room again "
-                      "on {date}.",
-        "age_min": "Later than usual: you reach the minimum age of {limit} on {date}.",
-    },
-    "zh_Hans": {
-        "deferral": "比平常晚：暂缓献血（{why}）至{date}。",
-        "annual_cap": "比平常晚：{window}最多献血{limit}次，{date}起可再次献血。",
-        "volume_cap": "比平常晚：{window}献血量最多{limit}毫升，{date}起可再次献血。",
-        "age_min": "比平常晚：{date}年满{limit}周岁。",
-    },
-}
-_RULES_LINE = {"en": "The club's rules: {url}", "zh_Hans": "本会献血规则：{url}"}
-_ALARM = {"en": "Reminder: {summary}", "zh_Hans": "提醒：{summary}"}
+
+def _kind_words(kind: str) -> str:
+    """A kind of donation as it reads inside a sentence ("whole blood")."""
+    # Translators: kinds of donation, lower case, as they read inside "You can give %(kind)s".
+    words = {"whole_blood": _("whole blood"), "platelets": _("platelets"),
+             "plasma": _("plasma"), "double_red": _("double red cells")}
+    return words.get(kind, kind.replace("_", " "))
+
+
+def _window(window: str) -> str:
+    """The period a donation limit counts over, as it reads inside a sentence."""
+    # Translators: periods a donation limit counts over, inside "at most 4 donations in ...".
+    windows = {"rolling_12_months": pgettext("calendar", "any 12 months"),
+               "rolling_1_month": pgettext("calendar", "any month"),
+               "calendar_year": pgettext("calendar", "a calendar year")}
+    return windows.get(window, window)
+
+
+def _reason_sentence(code: str, values: dict) -> str:
+    """The sentence for a reason that makes the date later than usual ("" for other codes)."""
+    if code == "deferral":
+        # Translators: %(why)s is the deferral reason; %(date)s a long date.
+        return _("Later than usual: deferred (%(why)s) until %(date)s.", **values)
+    if code == "annual_cap":
+        # Translators: %(window)s is e.g. "any 12 months"; %(date)s a long date.
+        return _("Later than usual: at most %(limit)s donations in %(window)s; a place frees "
+                 "up on %(date)s.", **values)
+    if code == "volume_cap":
+        return _("Later than usual: at most %(limit)s ml in %(window)s; there is room again "
+                 "on %(date)s.", **values)
+    if code == "age_min":
+        # Translators: %(limit)s is the minimum age in years; %(date)s a long date.
+        return _("Later than usual: you reach the minimum age of %(limit)s on %(date)s.",
+                 **values)
+    return ""
 
 
 def calendar_language(member: Member) -> str:
@@ -66,24 +74,28 @@ def calendar_language(member: Member) -> str:
 
 def summary(kind: str, language: str, *, again: bool = True) -> str:
     """The event's title: "You can give whole blood again" / "可以再次献全血"."""
-    words = _KIND_WORDS[language].get(kind, kind.replace("_", " "))
-    return _SUMMARY[language][again].format(kind=words)
+    with force_locale(language):
+        if again:
+            # Translators: the title of a calendar event on the day a member may donate again.
+            return _("You can give %(kind)s again", kind=_kind_words(kind))
+        # Translators: the same for a member who has not donated yet.
+        return _("You can give %(kind)s", kind=_kind_words(kind))
 
 
 def reason_text(reason: Reason, rule_set: RuleSet, language: str) -> str:
     """A sentence for a reason that makes the date later than usual ("" for other codes)."""
-    template = _REASONS[language].get(reason.code)
-    if template is None or reason.clears_on is None:
+    if reason.code not in LATER_THAN_USUAL or reason.clears_on is None:
         return ""
     detail = reason.detail
     why = detail.get("reason_code", "")
     known = rule_set.deferral_reasons.get(why)
     if known is not None:
         why = known.label_zh if language == "zh_Hans" else known.label
-    return template.format(
-        why=why.replace("_", " "), date=long_date(reason.clears_on, language),
-        limit=detail.get("limit", detail.get("min_age", "")),
-        window=_WINDOWS[language].get(detail.get("window", ""), detail.get("window", "")))
+    with force_locale(language):
+        return _reason_sentence(reason.code, {
+            "why": why.replace("_", " "), "date": long_date(reason.clears_on, language),
+            "limit": detail.get("limit", detail.get("min_age", "")),
+            "window": _window(detail.get("window", ""))})
 
 
 def rules_url(member: Member) -> str:
@@ -117,9 +129,10 @@ def calendar_ics(member: Member, on: date, *, now: datetime | None = None) -> by
         return calendar.to_ical()
     rule_set = rule_set_for(member.club)
     again = any(d.voided_at is None for d in member.donations)
-    for kind in member_eligibility(member, on).kinds.values():
-        if kind.next_date is not None:
-            calendar.add_component(_event(member, kind, rule_set, language, again, stamp))
+    with force_locale(language):
+        for kind in member_eligibility(member, on).kinds.values():
+            if kind.next_date is not None:
+                calendar.add_component(_event(member, kind, rule_set, language, again, stamp))
     return calendar.to_ical()
 
 
@@ -132,7 +145,8 @@ def _event(member: Member, kind: KindEligibility, rule_set: RuleSet, language: s
     lines = [reason_text(r, rule_set, language) for r in kind.reasons
              if r.blocking and r.code in LATER_THAN_USUAL and r.clears_on == kind.next_date]
     lines = [line for line in dict.fromkeys(lines) if line]
-    lines.append(_RULES_LINE[language].format(url=url))
+    # Translators: the last line of a calendar event's description; %(url)s is a web address.
+    lines.append(_("The club's rules: %(url)s", url=url))
     event = Event()
     event.add("uid", event_uid(member, kind.kind))
     event.add("dtstamp", stamp)
@@ -144,7 +158,8 @@ def _event(member: Member, kind: KindEligibility, rule_set: RuleSet, language: s
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy appointment
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", _ALARM[language].format(summary=title))
+    # Translators: the text of a calendar reminder; %(summary)s is the event's title.
+    alarm.add("description", _("Reminder: %(summary)s", summary=title))
     alarm.add("trigger", ALARM_AFTER_START)
     event.add_component(alarm)
     return event

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
@@ -14,6 +15,7 @@ from . import audit, mail
 from .accounts import find_user_by_email
 from .errors import InvalidInput, ServiceError
 from .invitations import home_club_id
+from .languages import mail_language
 from .passwords import hash_password, password_problem
 
 RESET_PATH = "/auth/reset/"
@@ -55,16 +57,19 @@ def request_reset(email: str) -> None:
     if user is None or not user.active:
         return
     minutes = current_app.config["PASSWORD_RESET_VALID_MINUTES"]
-    body = _(
-        "Hello %(name)s,\n\n"
-        "Someone, probably you, asked to reset the password of the donorclub account "
-        "%(email)s. To choose a new password, open this link within %(minutes)d minutes:\n\n"
-        "%(link)s\n\n"
-        "The link works once. If you did not ask for it, ignore this email: your password "
-        "stays as it is.\n",
-        name=user.name or user.email, email=user.email, minutes=minutes, link=reset_link(user),
-    )
-    mail.send_email(user.email, _("Reset your donorclub password"), body)
+    with force_locale(mail_language(user)):
+        body = _(
+            "Hello %(name)s,\n\n"
+            "Someone, probably you, asked to reset the password of the donorclub account "
+            "%(email)s. To choose a new password, open this link within %(minutes)d minutes:\n\n"
+            "%(link)s\n\n"
+            "The link works once. If you did not ask for it, ignore this email: your password "
+            "stays as it is.\n",
+            name=user.name or user.email, email=user.email, minutes=minutes,
+            link=reset_link(user),
+        )
+        subject = _("Reset your donorclub password")
+    mail.send_email(user.email, subject, body)
     # The request is anonymous: whoever typed the address is not known to be the user.
     audit.record(None, AuditAction.PASSWORD_RESET_REQUEST, user, club_id=home_club_id(user))
     db.session.commit()

@@ -1,11 +1,16 @@
 """The personal status link: a read-only page of when a member may give next, opened by the
-QR code on their member card, and the card itself."""
+QR code on their member card, and the card itself.
+
+The card's wording lives in the translation catalogues ("member card" context) and is printed
+in the member's language (else their club's), not in the language of whoever prints it.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
 from ..domain.eligibility import Eligibility
@@ -19,11 +24,6 @@ from .eligibility import member_eligibility
 from .errors import NotFound
 from .members import totals
 from .rules import rule_set_for
-
-_CARD_WORDS = {
-    "zh_Hans": ("会员号 {no}", "扫码查看下次可献血日期"),
-    "en": ("Member no. {no}", "Scan to see when you can donate next"),
-}
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,18 @@ def member_card_pdf(member: Member) -> bytes:
     token = member_links.token_for(member, "status")
     if token is None:
         raise NotFound(_("The member has no status link."))
-    language = certificate_text.language_of(member.locale, member.club.locale)
-    number, caption = _CARD_WORDS[language]
+    number, caption = card_words(member.member_no,
+                                 certificate_text.language_of(member.locale, member.club.locale))
     card = MemberCard(club_name=member.club.name, member_name=member.full_name,
-                      member_no_label=number.format(no=member.member_no), caption=caption,
-                      status_url=status_url(token))
+                      member_no_label=number, caption=caption, status_url=status_url(token))
     return render_member_card(card, fonts())
+
+
+def card_words(member_no: str, language: str) -> tuple[str, str]:
+    """The member card's words in `language`: the member number line, and the QR caption."""
+    with force_locale(language):
+        # Translators: on the printed member card, above the member's number.
+        number = pgettext("member card", "Member no. %(no)s", no=member_no)
+        # Translators: on the printed member card, under the QR code that opens the status page.
+        caption = pgettext("member card", "Scan to see when you can donate next")
+    return number, caption

@@ -244,3 +244,18 @@ def test_the_third_request_for_one_address_in_the_window_is_refused(make_app):
         assert [answer.status_code for answer in answers] == [200, 200, 429, 200]
         assert "asked for too often" in answers[2].get_data(as_text=True)
         db.session.remove()
+
+
+def test_the_mail_comes_in_the_language_the_member_chose(client, world, inbox):
+    world.member_a.locale = "zh_Hans"
+    db.session.commit()
+    ask(client)  # asked from an English page
+    message = inbox.messages[-1]
+    assert message["Subject"] == "重置您的 donorclub 密码"
+    assert "您好" in body_of(message) and "/auth/reset/" in body_of(message)
+
+
+def test_without_a_choice_the_mail_follows_the_page_it_was_asked_from(client, world, inbox):
+    client.post("/language", data={"locale": "zh_Hans", "next": "/auth/forgot"})
+    ask(client)
+    assert inbox.messages[-1]["Subject"] == "重置您的 donorclub 密码"

@@ -137,6 +137,17 @@ def test_export_csv_for_a_range_and_refuses_bad_choices(signed_in):
     assert client.get("/clubs/club-a/export?table=all&format=csv&lang=en").status_code == 422
 
 
+def test_export_headers_follow_the_page_language_unless_chosen(signed_in):
+    client = signed_in("coordinator_a")
+    url = "/clubs/club-a/export?table=members&format=csv"
+    assert client.get(url).data.startswith("\ufeffmember_no".encode())
+    client.post("/language", data={"locale": "zh_Hans", "next": "/"})
+    assert client.get(url).data.startswith("\ufeff会员编号".encode())
+    page = client.get("/clubs/club-a/export").get_data(as_text=True)
+    assert '<option selected value="zh">' in page
+    assert client.get(url + "&lang=en").data.startswith("\ufeffmember_no".encode())
+
+
 def test_template_download(signed_in):
     response = signed_in("coordinator_a").get("/clubs/club-a/import/template"
                                               "?table=members&fmt=csv&lang=zh")

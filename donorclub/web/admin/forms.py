@@ -1,5 +1,6 @@
 """Forms for clubs, coordinators and the account list filter."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -56,6 +57,6 @@ class AccountFilterForm(FlaskForm):
         SelectChoice(Role.COORDINATOR.value, _l("Coordinator")),
         SelectChoice(Role.MEMBER.value, _l("Member"))])
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
-        SelectChoice("", _l("Any")), SelectChoice("active", _l("Active")),
+        SelectChoice("", _l("Any")), SelectChoice("active", lazy_pgettext("account", "Active")),
         SelectChoice("pending", _l("Invitation not accepted")),
         SelectChoice("deactivated", _l("Deactivated"))])

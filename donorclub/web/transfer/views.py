@@ -1,5 +1,6 @@
 """Upload, dry-run report and confirmed import; export and template downloads."""
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -88,11 +89,13 @@ def confirm(slug: str):
 def export(slug: str):
     club = clubs.get_club(current_user, slug)
     form = ExportForm(request.args)
+    if "lang" not in request.args:  # headers in the language of the page, unless chosen
+        form.lang.data = "zh" if str(get_locale()).startswith("zh") else "en"
     if "table" in request.args and form.validate():
         try:
             return _download(*export_club(club, form.table.data, form.format.data,
                                           form.date_from.data, form.date_to.data,
-                                          form.lang.data or "en"))
+                                          form.lang.data))
         except InvalidInput as error:
             apply_field_errors(form, error)
     status = 422 if "table" in request.args else 200

@@ -32,10 +32,12 @@ $(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po
 
 translations-compile: $(MO_FILES)
 
-# Gather the messages from the code into $(POT) (not committed).
+# Gather the messages from the code into $(POT) (not committed). Babel skips folders whose
+# names start with "_" unless told otherwise, and templates/_macros and _partials hold text.
 translations-extract: $(VENV)/.installed-app
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
-	  --add-comments=Translators: --project donorclub --width 100 -o $(POT) .
+	  --add-comments=Translators: --project donorclub --width 100 -o $(POT) \
+	  --ignore-dirs='.* __pycache__' .
 
 # Merge new and changed messages into every catalogue; English gets the source text as its
 # translation. Then translate what `make translations` reports as missing in zh_Hans.

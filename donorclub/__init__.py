@@ -82,6 +82,8 @@ def register_rule_sets(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from .extensions import (
         babel,
         csrf,
@@ -100,6 +102,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     install_sqlite_pragmas()
 
@@ -157,7 +161,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from .web import formatting
-    from .web.audit.presentation import action_label, entity_label
+    from .web.audit.presentation import action_label, entity_label, field_label, field_value
     from .web.labels import label
     from .web.milestones import milestone, national_label, remaining
     from .web.navigation import navigation_for
@@ -167,10 +171,13 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["entity_label"] = entity_label
+    app.jinja_env.globals["field_label"] = field_label
+    app.jinja_env.globals["field_value"] = field_value
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["ml"] = formatting.ml
     app.jinja_env.filters["rules_name"] = formatting.rules_name
+    app.jinja_env.globals["in_language"] = formatting.in_language
     app.jinja_env.filters["kg"] = formatting.kg
     app.jinja_env.filters["milestone"] = milestone
     app.jinja_env.filters["remaining"] = remaining

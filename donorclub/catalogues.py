@@ -39,9 +39,17 @@ def extract() -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         str(PROJECT_ROOT), method_map, options_map, keywords=KEYWORDS,
         comment_tags=("Translators:",), strip_comment_tags=True,
+        directory_filter=_searched,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def _searched(path: str) -> bool:
+    """Every folder but hidden ones and caches: Babel's default would also skip "_" folders,
+    and templates/_macros and templates/_partials hold text."""
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
 
 
 def read(locale: str) -> Catalog:

@@ -317,11 +317,20 @@ def _make_referrals(rng, spec: DemoClubSpec, club: Club, members: list[Member], 
         audit.record(None, AuditAction.CREATE, referral, after=audit.snapshot(referral))
 
 
+# What the demo's volunteers did, in the club's own language (data, as a club would type it):
+# the desk role at a drive, the guide role at the blood station, and that activity.
+_VOLUNTEER_WORDS = {
+    "zh_Hans": ("登记台", "献血屋引导员", "在献血屋引导献血者"),
+    "en": ("Registration desk", "Blood station guide", "Guiding donors at the blood station"),
+}
+
+
 def _make_drives(rng, spec: DemoClubSpec, club: Club, members: list[Member],
                  today: date) -> None:
     """An upcoming blood drive with invitations and sign-ups, and a past marrow recruitment
     day where members volunteered; two long-serving volunteers have monthly hours too."""
     place = spec.sites[1]
+    desk, guide, guiding = _VOLUNTEER_WORDS.get(spec.locale, _VOLUNTEER_WORDS["en"])
     upcoming = Drive(club=club, held_on=today + timedelta(days=21), place=place,
                      kind=DriveKind.BLOOD, capacity=40)
     past = Drive(club=club, held_on=today - timedelta(days=90), place=place,
@@ -338,13 +347,11 @@ def _make_drives(rng, spec: DemoClubSpec, club: Club, members: list[Member],
         db.session.add(DriveParticipant(drive=past, member=member, attended=True,
                                         invited_on=past.held_on - timedelta(days=14),
                                         signed_up_on=past.held_on - timedelta(days=10)))
-        _add_hours(member, past.held_on, float(rng.choice((3, 4, 5, 6))), "Registration desk",
-                   drive=past)
+        _add_hours(member, past.held_on, float(rng.choice((3, 4, 5, 6))), desk, drive=past)
     for member in members[:2]:
         for months_ago in range(1, 25):
             _add_hours(member, today - timedelta(days=30 * months_ago),
-                       float(rng.choice((4, 5, 6))), "Blood station guide",
-                       activity="Guiding donors at the blood station")
+                       float(rng.choice((4, 5, 6))), guide, activity=guiding)
 
 
 def _add_hours(member: Member, served_on: date, hours: float, role: str, *,

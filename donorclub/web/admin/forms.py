@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...domain.enums import Role
+from ..formatting import rules_name
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("zh_Hans", "简体中文")]
 
@@ -33,7 +34,8 @@ class ClubForm(FlaskForm):
         """Offer the known rule sets; an existing club keeps its slug, so editing drops it."""
         # Rule sets in force first; drafts are there to compare, rarely to follow.
         ordered = sorted(rule_sets.values(), key=lambda rs: (not rs.in_force, rs.code))
-        self.rule_set.choices = [SelectChoice(rs.code, f"{rs.code}: {rs.name}") for rs in ordered]
+        self.rule_set.choices = [SelectChoice(rs.code, f"{rs.code}: {rules_name(rs)}")
+                                 for rs in ordered]
         if editing:
             del self.slug
         return self

@@ -26,6 +26,7 @@ from wtforms.validators import (
 
 from ...domain.rulesets import KindRule, RuleSet
 from ...models import Drive
+from ..formatting import day
 from ..labels import label
 
 
@@ -51,7 +52,7 @@ class DonationEntryBase(FlaskForm):
 
     def use_drives(self, drives: list[Drive], today: date) -> None:
         self.drive_id.choices = [("", _l("No drive"))] + [
-            (d.id, f"{d.held_on.isoformat()} · {d.place}") for d in drives]
+            (d.id, f"{day(d.held_on)} · {d.place}") for d in drives]
         self.donated_on.render_kw = {"max": today.isoformat()}
 
 

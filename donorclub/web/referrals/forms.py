@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...domain.enums import ReferralStatus, Registry, Sex
+from ..formatting import day
 from ..labels import LABELS
 
 PRODUCT_LABELS = {"pbsc": _l("Peripheral blood stem cells (PBSC)"), "marrow": _l("Bone marrow")}
@@ -67,7 +68,7 @@ class NewReferralForm(FlaskForm):
 
     def use_drives(self, drives) -> None:
         self.drive_id.choices = [SelectChoice("", _l("None"))] + [
-            SelectChoice(str(d.id), f"{d.held_on.isoformat()} · {d.place}") for d in drives]
+            SelectChoice(str(d.id), f"{day(d.held_on)} · {d.place}") for d in drives]
 
 
 class MoveForm(FlaskForm):

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...models import Drive
+from ..formatting import day
 
 _LINE = re.compile(r"^\s*([^\s,;:]+)[\s,;:]+([^\s,;:]+)\s*$")
 
@@ -34,7 +35,7 @@ def _drive_id(value):
 
 def _drive_choices(drives: list[Drive]) -> list[tuple]:
     return [("", _l("No drive: describe the activity"))] + [
-        (d.id, f"{d.held_on.isoformat()} · {d.place}") for d in drives]
+        (d.id, f"{day(d.held_on)} · {d.place}") for d in drives]
 
 
 class ServiceFields(FlaskForm):

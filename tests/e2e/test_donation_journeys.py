@@ -2,6 +2,7 @@
 import re
 from datetime import date
 
+from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
 from donorclub.domain.enums import Role
@@ -54,7 +55,7 @@ def test_record_refuse_override_and_void(page: Page):
     form.get_by_label("Why it is recorded anyway").fill("Urgent HLA-matched platelets, Dr. Wang")
     form.get_by_role("button", name="Record donation").click()
     expect(page.get_by_text("Donation recorded")).to_be_visible()
-    today = date.today().isoformat()
+    today = format_date(date.today(), "d MMMM y", locale="en")  # as the English pages write it
     rows = page.locator("table.table-donations tbody tr")
     expect(rows).to_have_count(2)
 

@@ -9,6 +9,9 @@ from donorclub.services.demo import CN_CLUB, DEMO_PASSWORDS
 
 def sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/auth/login")
+    # These journeys read English. The Anshan club's people would see their club's Chinese:
+    # choose English with the switcher, before signing in, so only this session keeps it.
+    page.get_by_role("button", name="English").click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

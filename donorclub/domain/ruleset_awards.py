@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .ruleset_reader import Reader
+from .ruleset_reader import SOURCED_KEYS, Reader
 from .rulesets import (
     MAX_MILESTONE_STEPS,
     MILESTONE_CATEGORIES,
@@ -25,7 +25,7 @@ def read_award_counting(r: Reader, table: Any) -> AwardCounting | None:
     table = r.table(table, "award_counting")
     kinds = {}
     for kind, entry in table.items():
-        if kind in ("sources", "unconfirmed"):
+        if kind in SOURCED_KEYS:
             continue
         where = f"award_counting.{r.kind(kind, 'award_counting')}"
         entry = r.table(entry, where)
@@ -71,7 +71,7 @@ def read_milestones(r: Reader, table: Any) -> dict[str, MilestoneSteps]:
         if category not in table:
             r.fail(where, "is missing: give the default thresholds (an empty list for none)")
         entry = r.table(table[category], where)
-        allowed = ("thresholds", "sources", "unconfirmed")
+        allowed = ("thresholds", *SOURCED_KEYS)
         _only_keys(r, entry, where, (*allowed, "gallon") if category == "donations" else allowed)
         problem = threshold_problem(entry.get("thresholds"))
         if problem:
@@ -94,7 +94,7 @@ def read_national_award(r: Reader, table: Any) -> NationalAwardRules | None:
     if table is None:
         return None
     table = r.table(table, "national_award")
-    _only_keys(r, table, "national_award", (*_NATIONAL_AWARD_NUMBERS, "sources", "unconfirmed"))
+    _only_keys(r, table, "national_award", (*_NATIONAL_AWARD_NUMBERS, *SOURCED_KEYS))
     numbers = {key: r.integer(table.get(key), f"national_award.{key}", 1)
                for key in _NATIONAL_AWARD_NUMBERS}
     if numbers["silver"] <= numbers["bronze"]:

@@ -86,4 +86,9 @@ def _merge(base: dict, override: dict) -> dict:
             merged[key] = _merge(base[key], value)
         else:
             merged[key] = value
+        # A file that changes an English text (name, summary, unconfirmed) without giving its
+        # Chinese twin must not keep the parent's translation of the old text.
+        twin = f"{key}_zh"
+        if twin in base and twin not in override and value != base.get(key):
+            del merged[twin]
     return merged

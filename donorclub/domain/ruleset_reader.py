@@ -7,6 +7,9 @@ from typing import Any
 from .dates import UNITS, Duration
 from .rulesets import KINDS, SEXES, RuleSetError
 
+# The keys `Reader.sourced` reads, which any sourced table may carry besides its own.
+SOURCED_KEYS = ("sources", "unconfirmed", "unconfirmed_zh")
+
 
 class Reader:
     """Reads typed values out of the raw TOML, failing with the file and the key path."""
@@ -67,4 +70,10 @@ class Reader:
         unconfirmed = table.get("unconfirmed", "")
         if not isinstance(unconfirmed, str):
             self.fail(where, "'unconfirmed' must be text")
-        return {"sources": tuple(sources), "unconfirmed": unconfirmed}
+        unconfirmed_zh = table.get("unconfirmed_zh", "")
+        if not isinstance(unconfirmed_zh, str):
+            self.fail(where, "'unconfirmed_zh' must be text")
+        if unconfirmed_zh and not unconfirmed:
+            self.fail(where, "'unconfirmed_zh' needs 'unconfirmed', the English note it translates")
+        return {"sources": tuple(sources), "unconfirmed": unconfirmed,
+                "unconfirmed_zh": unconfirmed_zh}

@@ -30,6 +30,9 @@ def build_rule_set(path: Path, data: dict, code: str) -> RuleSet:
     for key in ("name", "summary"):
         if not isinstance(data.get(key), str) or not data[key]:
             r.fail(key, "must be non-empty text")
+    if "summary_zh" in data and (not isinstance(data["summary_zh"], str)
+                                 or not data["summary_zh"]):
+        r.fail("summary_zh", "must be non-empty text (or left out to show the English summary)")
     if not isinstance(data.get("in_force"), bool):
         r.fail("in_force", "must be true or false")
     effective = data.get("effective_from")
@@ -67,6 +70,7 @@ def build_rule_set(path: Path, data: dict, code: str) -> RuleSet:
         in_force=data["in_force"],
         effective_from=effective,
         summary=data["summary"],
+        summary_zh=data.get("summary_zh", ""),
         kinds=kinds,
         kind_rules=kind_rules,
         intervals=intervals,

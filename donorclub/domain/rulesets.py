@@ -53,6 +53,7 @@ class Sourced:
     sources: tuple[str, ...]
     # Set where the number is not confirmed by a source: what was chosen and why.
     unconfirmed: str = ""
+    unconfirmed_zh: str = ""  # the same note in Chinese; empty: show the English one
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class RuleSet:
     deferral_reasons: dict[str, DeferralReason]
     sources: dict[str, str]
     path: str = ""
+    summary_zh: str = ""  # the summary in Chinese; empty: show the English one
     award_counting: AwardCounting | None = None
     milestones: dict[str, MilestoneSteps] = field(default_factory=dict)  # by category
     national_award: NationalAwardRules | None = None

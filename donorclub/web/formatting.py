@@ -60,6 +60,12 @@ def rules_name(rule_set: RuleSet) -> str:
     return rule_set.name_zh if str(get_locale()).startswith("zh") else rule_set.name
 
 
+def in_language(english: str, chinese: str) -> str:
+    """A rule set's text (summary, unconfirmed note) in the request's language: the Chinese
+    where there is one and the reader reads Chinese, else the English."""
+    return chinese if chinese and str(get_locale()).startswith("zh") else english
+
+
 def deferral_label(rule_set: RuleSet | None, code: str) -> str:
     reason = rule_set.deferral_reasons.get(code) if rule_set else None
     if reason is None:

@@ -164,3 +164,22 @@ def test_uk_rules_show_the_interval_by_sex(client):
 
 def test_unknown_rule_set_is_404(client):
     assert client.get("/rules/mars").status_code == 404
+
+
+def test_rules_pages_show_the_summary_and_notes_in_the_readers_language(app, client):
+    rule_sets = app.extensions["donorclub.rule_sets"]
+    cn = rule_sets["cn"]
+    note = cn.kind_rules["platelets"]
+    english_note = "The standard gives platelet doses in therapeutic units, not millilitres."
+    chinese_note = "标准以治疗量而不是毫升规定单采血小板的采集量。"
+    assert english_note in note.unconfirmed and chinese_note in note.unconfirmed_zh
+    english = client.get("/rules/cn").get_data(as_text=True)
+    assert english_note in english and chinese_note not in english
+    assert cn.summary.split(":")[0] in english and cn.summary_zh not in english
+
+    client.post("/language", data={"locale": "zh_Hans", "next": "/"})
+    chinese = client.get("/rules/cn").get_data(as_text=True)
+    assert chinese_note in chinese and english_note not in chinese
+    assert "待核实：" in chinese and cn.summary_zh in chinese
+    index = client.get("/rules/").get_data(as_text=True)
+    assert cn.summary_zh in index and rule_sets["uk"].summary_zh in index

@@ -358,6 +358,13 @@ def test_keyboard_focus_is_visible(tabs, role: str, path: str):
     assert len(set(seen)) >= 6, f"{path}: few elements take the focus: {seen}"
 
 
+def screenshot(page: Page, name: str) -> None:
+    """For docs/screenshots/: DONORCLUB_SCREENSHOT_DIR=docs/screenshots make test-e2e."""
+    if folder := os.environ.get("DONORCLUB_SCREENSHOT_DIR"):  # the top of the page
+        page.screenshot(path=os.path.join(folder, name), full_page=True,
+                        clip={"x": 0, "y": 0, "width": PHONE["width"], "height": 1300})
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_member_portal_fits_a_phone(browser: Browser, base_url: str, language: str):
     """No sideways scrolling on a 360 px screen, with the "More" menu shut and open (long
@@ -374,6 +381,8 @@ def test_member_portal_fits_a_phone(browser: Browser, base_url: str, language: s
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"{path} is {width}px wide on a 360px screen"
             check({f"{language} member (phone) {path}": page})
+            if path == "/me/":
+                screenshot(page, f"portal-phone-{language}.png")
             page.locator(".nav-more summary").click()
             expect(page.locator(".nav-more ul a").first).to_be_visible()
             width = page.evaluate("document.documentElement.scrollWidth")

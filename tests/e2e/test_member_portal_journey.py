@@ -37,7 +37,6 @@ def test_member_on_a_phone(browser: Browser, base_url: str):
         expect(page.get_by_text(re.compile(r"You can give whole blood (today|again from)"))
                ).to_be_visible()
         _fits_the_phone(page)
-        _screenshot(page, "portal-phone.png")
 
         with page.expect_download() as pdf_download:
             page.get_by_role("link", name="Download PDF").first.click()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -10,8 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from ...domain.enums import AuditAction
+from ...domain.enums import AuditAction, Role
 from ...models import AuditEvent
+from ..drives.forms import DRIVE_KIND_LABELS
+from ..formatting import day
+from ..labels import label
+from ..referrals.forms import PRODUCT_LABELS
 
 ACTIONS = {
     AuditAction.CREATE: _l("Created"),
@@ -48,6 +53,142 @@ ENTITIES = {
     "volunteer_services": _l("Volunteer service"),
 }
 
+# The words for the keys of an event's before/after: the columns of the audited models
+# (tests/web/test_audit_labels.py fails when a new column has none) and the few keys the
+# services write themselves. One entry per name where it means the same in every table.
+FIELDS = {
+    "id": _l("ID"),
+    "club_id": _l("Club"),
+    "member_id": _l("Member"),
+    "drive_id": _l("Drive"),
+    "user_id": _l("Account"),
+    "referral_id": _l("Referral"),
+    "created_at": _l("Created at"),
+    "created_by_id": _l("Created by"),
+    "updated_at": _l("Updated at"),
+    "recorded_at": _l("Recorded at"),
+    "recorded_by_id": _l("Recorded by"),
+    "voided_at": _l("Voided at"),
+    "voided_by_id": _l("Voided by"),
+    "void_reason": _l("Reason for voiding"),
+    "revoked_at": _l("Revoked at"),
+    "revoked_by_id": _l("Revoked by"),
+    "note": _l("Note"),
+    "notes": _l("Notes"),
+    "status": _l("Status"),
+    "kind": _l("Kind of donation"),
+    "locale": _l("Language"),
+    "name": _l("Name"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "role": _l("Role"),
+    "label": _l("Label"),
+    # members
+    "member_no": _l("Member no."),
+    "full_name": _l("Full name"),
+    "sex": _l("Sex"),
+    "date_of_birth": _l("Date of birth"),
+    "blood_group": _l("Blood group"),
+    "weight_kg": _l("Weight (kg)"),
+    "joined_on": _l("Joined on"),
+    "status_nonce": _l("Personal status link"),
+    "calendar_nonce": _l("Calendar link"),
+    "status_link": _l("Personal status link"),
+    "calendar_link": _l("Calendar link"),
+    "consent_contact": _l("May be contacted"),
+    "consent_public_verification": _l("Allows public verification"),
+    "consent_leaderboard": _l("Shown on the leaderboard"),
+    # donations
+    "donated_on": _l("Date of the donation"),
+    "volume_ml": _l("Volume (ml)"),
+    "therapeutic_units": _l("Therapeutic units"),
+    "site": _l("Site"),
+    "blood_centre_certificate_no": _l("Blood centre certificate number"),
+    "override_reason": _l("Why it is recorded anyway"),
+    "overridden_reasons": _l("Rules overridden"),
+    # deferrals
+    "reason_code": _l("Reason"),
+    "starts_on": _l("First day of the deferral"),
+    "ends_on": _l("First day they may donate again"),
+    "kinds": _l("Kinds of donation it blocks"),
+    # drives and their participants
+    "held_on": _l("Drive date"),
+    "place": _l("Place"),
+    "capacity": _l("Capacity"),
+    "invited_on": _l("Invited on"),
+    "signed_up_on": _l("Signed up on"),
+    "attended": _l("Attended"),
+    # marrow referrals and their stages
+    "referrer_id": _l("Referrer"),
+    "candidate_name": _l("Candidate's name"),
+    "candidate_date_of_birth": _l("Candidate's date of birth"),
+    "candidate_sex": _l("Candidate's sex"),
+    "candidate_phone": _l("Candidate's phone"),
+    "candidate_email": _l("Candidate's email"),
+    "candidate_member_id": _l("Candidate (club member)"),
+    "registry_code": _l("Registry"),
+    "registry_donor_id": _l("Registry donor ID"),
+    "referred_on": _l("Referred on"),
+    "occurred_on": _l("Date"),
+    "product": _l("Donated product"),
+    # certificates
+    "serial": _l("Serial"),
+    "serials": _l("Serial"),
+    "award_code": _l("Award"),
+    "title": _l("Certificate title"),
+    "language": _l("Printed in"),
+    "reached_on": _l("Milestone reached on"),
+    "figures": _l("Figures"),
+    "issued_on": _l("Issued on"),
+    "issued_by_id": _l("Issuer"),
+    "revoke_reason": _l("Reason for revoking"),
+    "replaces_id": _l("Replaces"),
+    "verification_count": _l("Checked on the verification page"),
+    # volunteer service
+    "activity": _l("Activity"),
+    "served_on": _l("Day of the service"),
+    "hours": _l("Hours"),
+    # clubs
+    "club": _l("Club"),
+    "slug": _l("Slug"),
+    "rule_set": _l("Rule set"),
+    "timezone": _l("Time zone"),
+    "signatory_name": _l("Signed by"),
+    "signatory_title": _l("Signatory's title"),
+    "logo": _l("Logo"),
+    "logo_type": _l("Logo format"),
+    "milestones": _l("Milestones"),
+    # accounts and API tokens
+    "active": _l("Can sign in"),
+    "last_login_at": _l("Last sign-in"),
+    "last_used_at": _l("Last used"),
+}
+# Where a name means something else in one table.
+FIELD_OVERRIDES = {
+    ("referrals", "status"): _l("Stage"),
+    ("referral_events", "status"): _l("Stage"),
+    ("drives", "kind"): _l("Kind of drive"),
+    ("members", "locale"): _l("Preferred language"),
+    ("clubs", "locale"): _l("Default language"),
+    ("clubs", "name"): _l("Club name"),
+}
+
+# Stored codes shown as words: by the label filter for these keys, by the maps below for
+# codes it does not know. Anything else is shown as it is.
+_CODED_KEYS = {"kind", "kinds", "sex", "candidate_sex", "status", "registry_code"}
+_LANGUAGES = {"zh_Hans": "中文", "en": "English"}  # each in its own language, as the switcher
+_LINK_STATES = {"issued": _l("Created"), "reissued": _l("Replaced"), "revoked": _l("Revoked")}
+VALUE_OVERRIDES = {
+    ("drives", "kind"): {str(code): text for code, text in DRIVE_KIND_LABELS.items()},
+    ("referral_events", "product"): PRODUCT_LABELS,
+    ("users", "role"): {Role.ADMIN.value: _l("Administrator"),
+                        Role.COORDINATOR.value: _l("Coordinator"),
+                        Role.MEMBER.value: _l("Member")},
+}
+_VALUES_BY_KEY = {"locale": _LANGUAGES, "language": _LANGUAGES,
+                  "status_link": _LINK_STATES, "calendar_link": _LINK_STATES}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code.replace("_", " ")))
@@ -55,6 +196,43 @@ def action_label(code: str) -> str:
 
 def entity_label(code: str) -> str:
     return str(ENTITIES.get(code, code.replace("_", " ")))
+
+
+def field_label(entity_type: str, key: str) -> str:
+    """The word for a key of an event about `entity_type`; an unknown key is shown as it is."""
+    text = FIELD_OVERRIDES.get((entity_type, key)) or FIELDS.get(key)
+    return str(text) if text is not None else key
+
+
+def _word(entity_type: str, key: str, value: str) -> str:
+    words = VALUE_OVERRIDES.get((entity_type, key)) or _VALUES_BY_KEY.get(key)
+    if words is not None:
+        return str(words.get(value, value))
+    if key in _CODED_KEYS:
+        return label(value)
+    if _ISO_DAY.fullmatch(value):
+        try:
+            return day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def field_value(entity_type: str, key: str, value: Any) -> str | None:
+    """A value of an event as people read it: Yes/No, words for codes, local dates; None
+    for no value. Numbers (ids too) and other text are shown as they are."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, str):
+        return _word(entity_type, key, value)
+    if isinstance(value, list):
+        return ", ".join(_word(entity_type, key, v) if isinstance(v, str) else str(v)
+                         for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 def action_choices() -> list[SelectChoice]:
@@ -87,24 +265,14 @@ class EventRow:
     changes: list[Change]
 
 
-def _readable(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def changes(before: dict | None, after: dict | None) -> list[Change]:
-    """Every key either side mentions, in the order the event wrote them."""
+def changes(before: dict | None, after: dict | None, entity_type: str = "") -> list[Change]:
+    """Every key either side mentions, in the order the event wrote them, with readable values
+    (the template names the key with field_label)."""
     before, after = before or {}, after or {}
     keys = list(after) + [k for k in before if k not in after]
-    return [Change(k, _readable(before.get(k)), _readable(after.get(k)), k in before,
-                   k in after) for k in keys]
+    return [Change(k, field_value(entity_type, k, before.get(k)),
+                   field_value(entity_type, k, after.get(k)), k in before, k in after)
+            for k in keys]
 
 
 def local_time(moment: datetime, zone: tzinfo) -> str:
@@ -116,7 +284,8 @@ def local_time(moment: datetime, zone: tzinfo) -> str:
 
 def rows(events: list[AuditEvent], zone: tzinfo) -> list[EventRow]:
     return [EventRow(e, local_time(e.occurred_at, zone), action_label(e.action),
-                     entity_label(e.entity_type), changes(e.before, e.after)) for e in events]
+                     entity_label(e.entity_type), changes(e.before, e.after, e.entity_type))
+            for e in events]
 
 
 def day_bounds(since: date | None, until: date | None,

@@ -10,6 +10,7 @@ from donorclub.web.audit import presentation
 from donorclub.web.audit.presentation import field_label, field_value
 
 from .. import factories
+from .test_audit_page import event
 
 # Keys the snapshot never writes (secrets, derived columns) and tables that are not audited.
 NOT_IN_SNAPSHOTS = audit._SECRET_COLUMNS | audit._DERIVED_COLUMNS
@@ -85,13 +86,6 @@ def test_unknown_keys_are_shown_as_they_are(app):
 def test_values_are_shown_as_people_read_them(app, entity, key, value, shown):
     with app.test_request_context():
         assert field_value(entity, key, value) == shown
-
-
-def event(actor, action, entity, *, at, before=None, after=None, club_id=None):
-    row = audit.record(actor, action, entity, before=before, after=after, club_id=club_id)
-    row.occurred_at = at
-    db.session.commit()
-    return row
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_rule_sets(app)
     register_extensions(app)
+    warn_about_missing_catalogues(app)
     app.url_map.converters["int"] = RowIdConverter
     register_blueprints(app)
     register_api(app)
@@ -115,6 +116,18 @@ def register_extensions(app: Flask) -> None:
         user_id, _, _fingerprint = session_id.partition(".")
         user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.get_id() == session_id else None
+
+
+def warn_about_missing_catalogues(app: Flask) -> None:
+    """Pages fall back to English without the compiled catalogues: say so at start."""
+    folders = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations").split(";")
+    for locale in app.config["LANGUAGES"]:
+        if locale == app.config["BABEL_DEFAULT_LOCALE"]:
+            continue
+        if not any((Path(app.root_path) / folder / locale / "LC_MESSAGES" / "messages.mo")
+                   .exists() for folder in folders):
+            app.logger.warning("No compiled translations for %s: its pages will be in English. "
+                               "Run `make translations-compile`.", locale)
 
 
 def register_blueprints(app: Flask) -> None:

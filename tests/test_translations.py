@@ -196,3 +196,16 @@ def test_the_python_check_finds_literal_messages(tmp_path):
                       'raise NotFound(f"No {x}")\nRegexp("^[a-z]+$", message=_("Letters"))\n')
     found = [line.split(": ", 1)[1] for line in _literal_messages(module, tmp_path)]
     assert found == ["'Saved.'", "'Name'", "f'No {x}'"]
+
+
+def test_the_app_warns_at_start_when_the_catalogues_are_not_compiled(tmp_path, caplog):
+    from donorclub import create_app
+
+    config = {"ENV_NAME": "testing", "INSTANCE_PATH": str(tmp_path / "instance"),
+              "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    with caplog.at_level("WARNING"):
+        create_app(config)
+    assert "No compiled translations" not in caplog.text
+    with caplog.at_level("WARNING"):
+        create_app({**config, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+    assert "No compiled translations for zh_Hans" in caplog.text

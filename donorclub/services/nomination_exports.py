@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..domain.enums import Sex
 from ..models import Club
 from ..pdf.nominations import TableDocument, render_table_document
+from . import certificate_text
 from .certificate_printing import fonts
 from .nominations import CycleNominations
 from .spreadsheets import csv_bytes, xlsx_bytes
@@ -37,8 +38,12 @@ def _headers() -> list[str]:
             _("Count"), _("Reached on"), _("Counted from"), _("Donations counted")]
 
 
+def _sex(sex: Sex) -> str:
+    return {Sex.FEMALE: _("Female"), Sex.MALE: _("Male")}.get(sex, sex.value)
+
+
 def _rows(result: CycleNominations) -> list[list]:
-    return [[n.member.member_no, n.member.full_name, n.member.sex.value,
+    return [[n.member.member_no, n.member.full_name, _sex(n.member.sex),
              n.member.date_of_birth, level_name(n.step.level, n.step.number),
              int(n.step.count) if float(n.step.count).is_integer() else n.step.count,
              n.step.reached_on, n.step.counted_from, n.step.donations_counted]
@@ -61,13 +66,13 @@ def nominations_xlsx(club: Club, result: CycleNominations) -> tuple[str, bytes]:
 
 
 def nominations_pdf(club: Club, result: CycleNominations, today: date) -> tuple[str, bytes]:
-    locale = str(get_locale() or "en")
-    shown = [[format_date(v, "medium", locale=locale) if isinstance(v, date) else str(v)
+    locale = certificate_text.language_of(str(get_locale() or "en"), None)
+    shown = [[certificate_text.long_date(v, locale) if isinstance(v, date) else str(v)
               for v in row] for row in _rows(result)]
     document = TableDocument(
         title=_("Unpaid Blood Donation Dedication Award: nominations"),
         subtitle=f"{club.name} · {cycle_label(result)}",
-        generated_on=_("Prepared on %(day)s", day=format_date(today, "long", locale=locale)),
+        generated_on=_("Prepared on %(day)s", day=certificate_text.long_date(today, locale)),
         headers=tuple(_headers()), rows=[tuple(r) for r in shown],
         notes=(_("Counting: 200 ml of whole blood counts 1, one therapeutic unit of platelets "
                  "counts 1 (4 before 2010). Bronze 20, silver 30, gold 40; a later gold counts "

@@ -47,7 +47,7 @@ def test_the_csv_has_a_bom_a_header_and_the_nominee(signed_in, nominee):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["Member no.", "Name", "Sex", "Date of birth", "Award level", "Count",
                        "Reached on", "Counted from", "Donations counted"]
-    assert rows[1:] == [["0007", "郭明义", "female", "1985-03-02", "Bronze (铜奖)", "20",
+    assert rows[1:] == [["0007", "郭明义", "Female", "1985-03-02", "Bronze (铜奖)", "20",
                          "2025-11-02", "2024-01-10", "10"]]
 
 

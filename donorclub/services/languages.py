@@ -33,7 +33,7 @@ def choose_language(user: User | None, locale: str) -> str:
     check_language(locale)
     if user is None or not user.is_authenticated:
         return locale
-    target = user.member if user.is_member and user.member is not None else user
+    target = _holder(user)
     if target.locale != locale:
         before = {"locale": target.locale}
         target.locale = locale
@@ -46,8 +46,13 @@ def chosen_language(user: User | None) -> str | None:
     """The language this person chose themselves, if they did."""
     if user is None or not user.is_authenticated:
         return None
-    target = user.member if user.is_member and user.member is not None else user
-    return target.locale if target.locale in supported() else None
+    locale = _holder(user).locale
+    return locale if locale in supported() else None
+
+
+def _holder(user: User):
+    """Where a person's choice is kept: a member's record, or a staff account."""
+    return user.member if user.is_member and user.member is not None else user
 
 
 def preferred_language(user: User | None) -> str | None:

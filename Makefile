@@ -6,12 +6,12 @@ FLASK := $(BIN)/flask --app donorclub
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-e2e lint bench rules-doc db-upgrade demo-data clean-venv \
+.PHONY: run test test-e2e lint audit bench rules-doc db-upgrade demo-data clean-venv \
 	translations translations-extract translations-update translations-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 
 $(VENV)/.installed-app: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e .
@@ -69,7 +69,13 @@ test-e2e: $(VENV)/.installed-test $(MO_FILES)
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check donorclub tests bench wsgi.py
+	$(BIN)/ruff check donorclub tests bench scripts wsgi.py
+
+# Static checks CI runs after the tests: bandit must find nothing of high severity in the app,
+# and no installed dependency may have a known vulnerability (scripts/audit_dependencies.py).
+audit: $(VENV)/.installed-test
+	$(BIN)/bandit -r donorclub --severity-level high --quiet
+	$(BIN)/python scripts/audit_dependencies.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,9 +1,7 @@
 """`flask --app donorclub certificates print`: issue what is due and print one combined PDF."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -34,33 +32,28 @@ def print_command(slug, due, member_nos, issued_on, email, out):
     chosen members or day). The file appears only when complete.
     """
     from .cli import _fail, _transfer_actor_and_club
-    from .services import certificates
-    from .services.certificate_printing import print_certificates
+    from .services.certificate_printing import print_batch
 
     actor, club = _transfer_actor_and_club(slug, email)
+    target = Path(out)
+    bar = {}
+
+    def progress(done, total):
+        if "bar" not in bar:
+            bar["bar"] = click.progressbar(length=total, label="Printing", file=sys.stderr)
+            bar["bar"].__enter__()
+        bar["bar"].update(done - bar["bar"].pos)
+
     try:
-        if due:
-            ids = certificates.member_ids_by_no(club, list(member_nos)) if member_nos else None
-            chosen = certificates.issue_due(actor, club, today=date.today(), member_ids=ids)
-            click.echo(f"Issued {len(chosen)} certificate(s).")
-        else:
-            chosen = certificates.valid_certificates(
-                club, member_nos=list(member_nos) or None,
-                issued_on=issued_on.date() if issued_on else None)
+        batch = print_batch(actor, club, target, due_on=date.today() if due else None,
+                            member_nos=list(member_nos) or None,
+                            issued_on=issued_on.date() if issued_on else None,
+                            progress=progress)
     except ServiceError as error:
         _fail(error)
-    if not chosen:
-        raise click.ClickException("No certificate to print.")
-    target = Path(out)
-    handle, temporary = tempfile.mkstemp(prefix=".certificates-", suffix=".pdf",
-                                         dir=target.parent.resolve())
-    try:
-        with os.fdopen(handle, "wb") as stream, click.progressbar(
-                length=len(chosen), label="Printing", file=sys.stderr) as bar:
-            pages = print_certificates(chosen, stream, on_page=lambda: bar.update(1))
-        certificates.record_printing(actor, club, chosen)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    click.echo(f"Wrote {pages} page(s) to {target}.")
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+    if due:
+        click.echo(f"Issued {batch.issued} certificate(s).")
+    click.echo(f"Wrote {batch.pages} page(s) to {target}.")

@@ -2,16 +2,25 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..domain.awards import parse_award_code
-from ..models import Certificate, Club
+from ..extensions import db
+from ..models import Certificate, Club, User
 from ..pdf.certificate import CertificateLabels, CertificatePage, render_certificates
 from ..pdf.fonts import FontNotFound, Fonts, load_fonts
 from . import certificate_text as text
+from . import certificates as issuing
+from .errors import InvalidInput
 from .recognition import club_plan
 from .rules import rule_set_for
 
@@ -89,3 +98,59 @@ def certificate_pdf(certificates: Iterable[Certificate]) -> bytes:
     buffer = io.BytesIO()
     print_certificates(certificates, buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class PrintedBatch:
+    issued: int
+    pages: int
+
+
+def print_batch(actor: User | None, club: Club, target: Path, *, due_on: date | None = None,
+                member_nos: list[str] | None = None, issued_on: date | None = None,
+                progress: Callable[[int, int], None] | None = None) -> PrintedBatch:
+    """Print a club's certificates into one PDF at `target`, one page each: with `due_on`,
+    first issue every certificate due by that day (of the chosen members); otherwise the valid
+    ones already issued (of the chosen members, or of one issue day).
+
+    All or nothing: the new certificates and the printing's audit event are committed only
+    once the PDF is complete, and the file takes its name only after that commit. Any failure
+    or interruption on the way rolls everything back and removes the partial file. Raises
+    NotFound for unknown member numbers and InvalidInput when there is nothing to print or
+    the file cannot be written."""
+    issued = 0
+    try:
+        if due_on is not None:
+            ids = issuing.member_ids_by_no(club, member_nos) if member_nos else None
+            chosen = issuing.issue_due(actor, club, today=due_on, member_ids=ids, commit=False)
+            issued = len(chosen)
+        else:
+            chosen = issuing.valid_certificates(club, member_nos=member_nos, issued_on=issued_on)
+        if not chosen:
+            raise InvalidInput(_("No certificate to print."))
+        try:
+            # Hidden, and not named .pdf: a killed run never leaves what looks like a PDF.
+            handle, temporary = tempfile.mkstemp(prefix=".certificates-", suffix=".partial",
+                                                 dir=target.parent.resolve())
+        except OSError as error:
+            raise InvalidInput(_("Cannot write %(path)s: %(error)s", path=target,
+                                 error=error.strerror or error)) from error
+        try:
+            done = [0]
+
+            def on_page() -> None:
+                done[0] += 1
+                if progress:
+                    progress(done[0], len(chosen))
+
+            with os.fdopen(handle, "wb") as stream:
+                pages = print_certificates(chosen, stream, on_page=on_page)
+            issuing.record_printing(actor, club, chosen)  # commits the batch
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    return PrintedBatch(issued, pages)

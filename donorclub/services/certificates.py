@@ -90,10 +90,12 @@ def issue_certificate(actor: User | None, member: Member, award_code: str, *,
 
 def issue_due(actor: User | None, club: Club, *, today: date,
               member_ids: list[int] | None = None,
-              chosen: set[tuple[int, str]] | None = None) -> list[Certificate]:
+              chosen: set[tuple[int, str]] | None = None,
+              commit: bool = True) -> list[Certificate]:
     """Issue every due certificate of the club, or of the chosen members, or only the chosen
     (member id, award code) pairs that are due, in one transaction: all or none. Returns them
-    in the order of the due list."""
+    in the order of the due list. With commit=False they stay uncommitted in the session, for
+    a caller that commits them together with more work (printing the batch)."""
     if chosen is not None:
         member_ids = sorted({member_id for member_id, _code in chosen})
     if member_ids is not None and len(member_ids) > MAX_BATCH:
@@ -101,7 +103,8 @@ def issue_due(actor: User | None, club: Club, *, today: date,
     issued = [_new_certificate(actor, due.member, due.earned, today)
               for due in due_milestones(club, today, member_ids)
               if chosen is None or (due.member.id, due.earned.milestone.code) in chosen]
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return issued
 
 

@@ -7,6 +7,7 @@ from .drive import Drive, DriveParticipant
 from .member import Member
 from .referral import Referral, ReferralEvent
 from .user import ApiToken, User
+from .user_session import UserSession
 from .volunteering import VolunteerService
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "User",
+    "UserSession",
     "VolunteerService",
     "club_coordinators",
 ]

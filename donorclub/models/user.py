@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Failed sign-ins in a row, and until when sign-in stays refused after too many of them
+    # (services/lockout.py).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
 
     clubs: Mapped[list[Club]] = relationship(  # noqa: F821
         secondary=club_coordinators, back_populates="coordinators", order_by="Club.name"

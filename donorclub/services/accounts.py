@@ -9,13 +9,19 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from ..domain.enums import AuditAction, Role
+from ..domain.enums import AuditAction, Role, SessionEndReason
 from ..extensions import db
 from ..models import ApiToken, Club, Member, User
 from ..models.types import utcnow
-from . import audit
+from . import audit, lockout, user_sessions
 from .errors import Conflict, InvalidInput, NotFound
-from .passwords import hash_password, needs_rehash, password_problem, verify_password
+from .passwords import (
+    account_password_problem,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 
 TOKEN_PREFIX = "dc_"
 
@@ -52,24 +58,24 @@ def create_user(
         message = _("Choose admin, coordinator or member.")
         raise InvalidInput(message, {"role": message}) from exc
     email = normalize_email(email)
-    if password is not None and (problem := password_problem(password)):
-        raise InvalidInput(problem, {"password": problem})
     if find_user_by_email(email) is not None:
         raise Conflict(_("An account with the email %(email)s already exists.", email=email))
 
     clubs = _clubs_by_slug(club_slugs)
-    user = User(email=email, role=role, name=name.strip())
-    user.password_hash = hash_password(password) if password is not None else None
-    if role == Role.COORDINATOR:
-        if not clubs:
-            raise InvalidInput(_("A coordinator needs a club."), {"club": _("Name a club.")})
-        user.clubs = clubs
-    elif role == Role.MEMBER:
-        user.member = _member_for_login(clubs, member_no)
-        if not user.name:
-            user.name = user.member.full_name
-    elif clubs:
+    if role == Role.COORDINATOR and not clubs:
+        raise InvalidInput(_("A coordinator needs a club."), {"club": _("Name a club.")})
+    if role == Role.ADMIN and clubs:
         raise InvalidInput(_("Admins are not tied to a club."), {"club": _("Leave it empty.")})
+    member = _member_for_login(clubs, member_no) if role == Role.MEMBER else None
+    name = name.strip() or (member.full_name if member is not None else "")
+    # Checked before the account exists, so a refused one leaves nothing in the session.
+    if password is not None and (problem := password_problem(
+            password, email=email, name=name,
+            club_names=[part for club in clubs for part in (club.name, club.slug)])):
+        raise InvalidInput(problem, {"password": problem})
+    user = User(email=email, role=role, name=name, member=member,
+                clubs=clubs if role == Role.COORDINATOR else [])
+    user.password_hash = hash_password(password) if password is not None else None
 
     db.session.add(user)
     audit.record(actor, AuditAction.CREATE, user, after=audit.snapshot(user))
@@ -104,15 +110,38 @@ def _member_for_login(clubs: list[Club], member_no: str | None) -> Member:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Both outcomes are audited."""
+    """The active user with this email and password, or None; every outcome is audited.
+
+    Raises lockout.AccountLocked while sign-in to the address is locked (the password is not
+    even checked then), and on the failure that locks it: after LOGIN_LOCKOUT_ATTEMPTS
+    failures in a row for an account, and as many for an address without one, so that the
+    answers never tell whether an account exists.
+    """
+    address = email.strip().lower()[:254]
     user = find_user_by_email(email)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        audit.record(
-            user, AuditAction.LOGIN_FAILED, "users",
-            after={"email": email.strip().lower()[:254]},
-        )
+    now = utcnow()
+    if user is not None:
+        until, last_lock_ended = lockout.locked_until(user, now), None
+    else:
+        until, last_lock_ended = lockout.address_locked_until(address, now)
+    if until is not None:
+        audit.record(user, AuditAction.LOGIN_FAILED, "users",
+                     after={"email": address, "locked": True})
         db.session.commit()
+        raise lockout.AccountLocked(until, now)
+    # Always one hash, so the time taken tells no unknown or deactivated account apart.
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not user.active or not matches:
+        audit.record(user, AuditAction.LOGIN_FAILED, "users", after={"email": address})
+        if user is not None:
+            until = lockout.record_failure(user, now)
+        else:
+            until = lockout.record_address_failure(address, now, last_lock_ended)
+        db.session.commit()
+        if until is not None:
+            raise lockout.AccountLocked(until, now)
         return None
+    lockout.record_success(user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -121,24 +150,22 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record(user, AuditAction.LOGOUT, user)
-    db.session.commit()
-
-
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one. Raises InvalidInput."""
+def change_password(user: User, current_password: str, new_password: str, *,
+                    keep_session: str | None = None) -> None:
+    """Replace the password after checking the current one, and end every session of the user
+    but the one whose token is `keep_session`. Raises InvalidInput."""
     if not verify_password(user.password_hash, current_password):
         raise InvalidInput(
             _("The current password is not right."),
             {"current_password": _("The current password is not right.")},
         )
-    if problem := password_problem(new_password):
+    if problem := account_password_problem(user, new_password):
         raise InvalidInput(problem, {"new_password": problem})
     if verify_password(user.password_hash, new_password):
         message = _("Choose a password different from the current one.")
         raise InvalidInput(message, {"new_password": message})
     user.password_hash = hash_password(new_password)
+    user_sessions.end_all_sessions(user, SessionEndReason.PASSWORD, keep_token=keep_session)
     audit.record(user, AuditAction.PASSWORD_CHANGE, user)
     db.session.commit()
 

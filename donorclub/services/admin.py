@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..domain.enums import AuditAction, Role
+from ..domain.enums import AuditAction, Role, SessionEndReason
 from ..extensions import db
 from ..models import Club, Member, User
-from . import audit, invitations
+from . import audit, invitations, user_sessions
 from .access import can_manage_club
 from .accounts import find_user_by_email, normalize_email
 from .errors import InvalidInput, NotFound, PermissionDenied
@@ -218,6 +218,8 @@ def _set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
+    if not active:
+        user_sessions.end_all_sessions(user, SessionEndReason.DEACTIVATED)
     action = AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE
     audit.record(actor, action, user, club_id=invitations.home_club_id(user),
                  before={"active": not active}, after={"active": active})
@@ -225,8 +227,8 @@ def _set_active(actor: User, user: User, active: bool) -> None:
 
 
 def deactivate_user(actor: User, user: User) -> None:
-    """Stop an account from signing in (its open sessions end on their next request and its
-    API tokens stop working). Admins only, never their own account. Raises InvalidInput."""
+    """Stop an account from signing in (its open sessions end at once and its API tokens stop
+    working). Admins only, never their own account. Raises InvalidInput."""
     _set_active(actor, user, False)
 
 

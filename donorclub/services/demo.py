@@ -48,7 +48,8 @@ from .demo_people import (
 DEMO_DOMAIN = "donorclub.example.org"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 DEMO_PASSWORDS = {
-    Role.ADMIN: "demo-admin-2026",
+    # The password policy refuses one holding the account's email or name ("Demo admin").
+    Role.ADMIN: "headquarters-2026",
     Role.COORDINATOR: "demo-coordinator-2026",
     Role.MEMBER: "demo-member-2026",
 }

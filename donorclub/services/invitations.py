@@ -14,7 +14,7 @@ from ..models import User
 from ..models.types import utcnow
 from . import audit
 from .errors import InvalidInput, ServiceError
-from .passwords import hash_password, password_problem
+from .passwords import account_password_problem, hash_password
 
 VALID_FOR = timedelta(days=7)
 _SALT = "donorclub.invitation"
@@ -104,10 +104,12 @@ def accept_invitation(token: str, password: str) -> User:
     Raises InvitationNotUsable, or InvalidInput (field `password`) for a weak password.
     """
     user = _load(token, lock=True)
-    if problem := password_problem(password):
+    if problem := account_password_problem(user, password):
         db.session.rollback()  # release the row lock taken above
         raise InvalidInput(problem, {"password": problem})
     user.password_hash = hash_password(password)
+    # Failures while the account had no password end with it (services/lockout.py).
+    user.failed_logins, user.locked_until = 0, None
     user.last_login_at = utcnow()
     audit.record(user, AuditAction.INVITATION_ACCEPT, user, club_id=home_club_id(user))
     audit.record(user, AuditAction.LOGIN, user)

@@ -8,15 +8,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
-from ..domain.enums import AuditAction
+from ..domain.enums import AuditAction, SessionEndReason
 from ..extensions import db
 from ..models import User
-from . import audit, mail
+from . import audit, lockout, mail, user_sessions
 from .accounts import find_user_by_email
 from .errors import InvalidInput, ServiceError
 from .invitations import home_club_id
 from .languages import mail_language
-from .passwords import hash_password, password_problem
+from .passwords import account_password_problem, hash_password
 
 RESET_PATH = "/auth/reset/"
 _SALT = "donorclub.password-reset"
@@ -82,15 +82,19 @@ def read_reset_link(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
-    """Set a new password from a valid reset link, which is spent by doing so.
+    """Set a new password from a valid reset link, which is spent by doing so; every session
+    of the account ends and a sign-in lock (services/lockout.py) is lifted.
 
-    Raises ResetLinkNotUsable, or InvalidInput (field `password`) for a weak password.
+    Raises ResetLinkNotUsable, or InvalidInput (field `password`) for a password the policy
+    refuses.
     """
     user = _load(token, lock=True)
-    if problem := password_problem(password):
+    if problem := account_password_problem(user, password):
         db.session.rollback()  # release the row lock taken above
         raise InvalidInput(problem, {"password": problem})
     user.password_hash = hash_password(password)
+    lockout.clear(user)  # whoever holds the link may sign in at once
+    user_sessions.end_all_sessions(user, SessionEndReason.PASSWORD)
     audit.record(user, AuditAction.PASSWORD_RESET, user, club_id=home_club_id(user))
     db.session.commit()
     return user

@@ -40,6 +40,7 @@ def navigation_for(user) -> tuple[list[Link], list[Link]]:
         return [], []
     common = [("rules.index", url_for("rules.index"), _("Rules")),
               ("auth.change_password", url_for("auth.change_password"), _("Password")),
+              ("auth.sessions", url_for("auth.sessions"), _("Sessions")),
               ("tokens.index", url_for("tokens.index"), _("API tokens"))]
     if user.is_member:
         return [("portal.index", url_for("portal.index"), _("My donations"))], common

@@ -1,10 +1,11 @@
-"""Every account, switching accounts off and on, new invitation links, the whole audit log."""
+"""Every account, switching accounts off and on, lifting sign-in locks, new invitation links,
+the whole audit log."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...domain.enums import Role
-from ...services import admin
+from ...services import admin, lockout
 from ...services.errors import InvalidInput
 from ..audit.views import render_audit
 from ..auth.forms import ConfirmForm
@@ -28,8 +29,9 @@ def users():
             page=max(request.args.get("page", 1, type=int), 1),
             per_page=current_app.config["MEMBERS_PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    locked = lockout.locked_ids(pagination.items) if pagination else set()
     return render_template("admin/users.html", form=form, pagination=pagination, args=args,
-                           confirm=ConfirmForm(formdata=None)), form_status(form)
+                           locked=locked, confirm=ConfirmForm(formdata=None)), form_status(form)
 
 
 def _switch(user_id: int, change, done):
@@ -55,6 +57,14 @@ def deactivate(user_id: int):
 @admin_required
 def reactivate(user_id: int):
     return _switch(user_id, admin.reactivate_user,
+                   lambda email: _("%(email)s can sign in again.", email=email))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@admin_required
+def unlock(user_id: int):
+    """Lift a lock that failed sign-ins put on the account before it ends."""
+    return _switch(user_id, lockout.unlock,
                    lambda email: _("%(email)s can sign in again.", email=email))
 
 

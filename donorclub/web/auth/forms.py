@@ -1,8 +1,8 @@
 """Forms for signing in, changing, resetting and choosing a password."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 
 class LoginForm(FlaskForm):
@@ -28,6 +28,12 @@ class ChangePasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """No fields: carries the CSRF token for POST-only buttons such as sign out."""
+
+
+class EndSessionForm(FlaskForm):
+    """The session's id travels in the form, so every "end" is a POST to one address."""
+
+    session_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
 
 
 class InvitationForm(FlaskForm):

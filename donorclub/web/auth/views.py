@@ -1,16 +1,17 @@
 """Views for signing in and out, changing or resetting a password, accepting an invitation."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import limiter
-from ...services import accounts, invitations, password_reset
+from ...services import accounts, invitations, password_reset, user_sessions
 from ...services.errors import InvalidInput
+from ...services.lockout import AccountLocked
 from ...services.mail import MailNotSent
 from ..forms import apply_field_errors, form_status
-from . import bp
+from . import bp, throttling
 from .forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -19,6 +20,7 @@ from .forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from .sessions import begin_session, fresh_session, session_token
 
 
 def safe_next(target: str | None) -> str | None:
@@ -33,26 +35,25 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def fresh_session() -> None:
-    """Empty the session, keeping only the language chosen in it."""
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
-
-
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(throttling.login_limit, methods=["POST"], on_breach=throttling.throttled_login)
+@limiter.limit(throttling.login_email_limit, key_func=throttling.email_signing_in,
+               methods=["POST"], on_breach=throttling.throttled_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.form_errors.append(_("The email or the password is not right."))
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except AccountLocked as error:  # says to wait or to reset the password
+            user, refusal = None, error.message
         else:
-            fresh_session()  # a fresh session on every sign-in (no fixation)
-            login_user(user)
+            refusal = _("The email or the password is not right.")
+        if user is None:
+            form.form_errors.append(refusal)
+        else:
+            begin_session(user)  # a fresh session and cookie on every sign-in (no fixation)
             flash(_("Signed in as %(name)s.", name=user.name or user.email), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form), form_status(form)
@@ -63,7 +64,8 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
-        accounts.record_logout(current_user._get_current_object())
+        # Ends the session on the server too, so a copy of the cookie stops working.
+        user_sessions.sign_out(current_user._get_current_object(), session_token())
         logout_user()
         fresh_session()
         flash(_("You have signed out."), "success")
@@ -78,7 +80,7 @@ def change_password():
         try:
             accounts.change_password(
                 current_user._get_current_object(), form.current_password.data,
-                form.new_password.data,
+                form.new_password.data, keep_session=session_token(),
             )
         except InvalidInput as error:
             apply_field_errors(form, error)
@@ -91,6 +93,8 @@ def change_password():
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(throttling.set_password_limit, methods=["POST"],
+               on_breach=throttling.throttled_link)
 def invitation(token: str):
     """Set the first password from an invitation link, then sign in."""
     try:
@@ -98,8 +102,7 @@ def invitation(token: str):
         form = InvitationForm()
         if form.validate_on_submit():
             user = invitations.accept_invitation(token, form.password.data)
-            session.clear()  # a fresh session, as on every sign-in
-            login_user(user)
+            begin_session(user)  # a fresh session, as on every sign-in
             flash(_("Welcome, %(name)s. Your password is set.", name=user.name or user.email),
                   "success")
             return redirect(url_for("dashboard.index"))
@@ -142,6 +145,8 @@ def forgot():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(throttling.set_password_limit, methods=["POST"],
+               on_breach=throttling.throttled_link)
 def reset(token: str):
     """Choose a new password from an emailed link, then sign in with it."""
     try:

@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
     ensure_secret_key(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.json.ensure_ascii = False  # Chinese names stay readable in the API's JSON
     if env_name == "development":
         # So `make run` shows where a mail went (instance/outbox/) and other notices.
@@ -54,11 +56,25 @@ def create_app(config: dict | None = None) -> Flask:
     warn_about_missing_catalogues(app)
     app.url_map.converters["int"] = RowIdConverter
     register_blueprints(app)
+    register_request_checks(app)
     register_api(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_commands(app)
     register_template_helpers(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from
+    the headers they set (and only as many hops as there are proxies, so a client cannot
+    choose its own address)."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 class RowIdConverter(IntegerConverter):
@@ -112,10 +128,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        """The user a session names, unless their password changed since it began."""
+        """The user a session names while its server-side row is open and within its limits
+        (web/auth/sessions.py), unless their password changed since it began."""
+        from .web.auth.sessions import session_is_open
+
         user_id, _, _fingerprint = session_id.partition(".")
         user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.get_id() == session_id else None
+        if user is None:
+            return None
+        return user if session_is_open(user, same_password=user.get_id() == session_id) else None
 
 
 def warn_about_missing_catalogues(app: Flask) -> None:
@@ -144,6 +165,13 @@ def register_blueprints(app: Flask) -> None:
                 app.register_blueprint(package.bp)
 
 
+def register_request_checks(app: Flask) -> None:
+    """Form posts that no page of ours sends (files out of place, NUL, JSON) are refused."""
+    from .web.request_checks import init_request_checks
+
+    init_request_checks(app)
+
+
 def register_api(app: Flask) -> None:
     from .api import register_api as bind_api
 
@@ -156,10 +184,21 @@ def register_error_handlers(app: Flask) -> None:
     init_error_handlers(app)
 
 
+def register_security_headers(app: Flask) -> None:
+    """The headers every response carries, and no link token in the request log."""
+    from .web.log_privacy import init_log_privacy
+    from .web.security_headers import init_security_headers
+
+    init_security_headers(app)
+    init_log_privacy(app)
+
+
 def register_commands(app: Flask) -> None:
     from .cli import demo_data_command, export_cli, import_cli, rules_cli, users_cli
+    from .cli_backup import backup_command, restore_command
     from .cli_certificates import certificates_cli
     from .cli_clubs import clubs_cli
+    from .cli_sessions import sessions_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(rules_cli)
@@ -168,6 +207,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(clubs_cli)
+    app.cli.add_command(sessions_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -16,6 +16,8 @@ class Config:
 
     ENV_NAME = "development"
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
+    # create_app adds hide_parameters=True unless this sets it: errors and SQL logging never
+    # show the values bound to a statement (hashes, tokens, health data). docs/security.md
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SECRET_KEY: str | None = None
     BASE_URL = "http://127.0.0.1:5000"
@@ -24,19 +26,45 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    # Response headers (donorclub/web/security_headers.py, docs/security.md). The policy
+    # allows this site's own files only; charts are inline SVG and need nothing more.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    # Pages whose address holds a secret (status, invitation, reset links) send none at all.
+    REFERRER_POLICY = "same-origin"
+    HSTS_SECONDS = 0  # Strict-Transport-Security max-age; 0 sends no header
+    HSTS_INCLUDE_SUBDOMAINS = True
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh_Hans")
     MEMBERS_PER_PAGE = 50
+    # The largest request body in bytes: larger ones are answered 413 and change nothing. The
+    # import page alone takes its files' limit (50 MB, services/transfer/importing.py).
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Form fields per request: a drive's invitation list ticks one box per member.
+    MAX_FORM_PARTS = 10_000
     # Public certificate verification: requests per client address (Flask-Limiter syntax).
     VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
     # Requests per client address to the JSON API.
     API_RATE_LIMIT = "600 per minute"
     CALENDAR_FEED_RATE_LIMIT = "60 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts
+    # none of those headers. Behind one nginx, 1: client addresses (rate limits, audit) and
+    # https links then come from the proxy's headers.
+    TRUSTED_PROXIES = 0
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis that is down must not stop the site (nor answer 500): each worker then counts in
+    # its own memory, limits still apply, and Redis is tried again now and then. Errors left
+    # (a header that cannot be computed) are logged instead of raised.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Seconds to wait for Redis, so a dead one cannot hold requests (memory:// ignores them).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     # A TrueType CJK font to embed in Chinese certificates; empty: look in the usual places.
     CERTIFICATE_CJK_FONT = ""
     # Argon2id cost; the testing config lowers it so fixtures stay fast.
@@ -54,6 +82,20 @@ class Config:
     PASSWORD_RESET_VALID_MINUTES = 60
     # Reset requests per email address asked for (Flask-Limiter syntax).
     PASSWORD_RESET_RATE_LIMIT = "5 per hour"
+    # Sign-in attempts per client address, and per email address asked for, whoever asks.
+    LOGIN_RATE_LIMIT = "30 per minute; 300 per hour"
+    LOGIN_EMAIL_RATE_LIMIT = "5 per minute; 30 per hour"
+    # Passwords chosen through invitation and reset links, per client address (each form
+    # counts on its own).
+    SET_PASSWORD_RATE_LIMIT = "10 per minute; 60 per hour"
+    # Failed sign-ins in a row that lock an account, and for how many minutes
+    # (services/lockout.py; an unknown address is answered alike).
+    LOGIN_LOCKOUT_ATTEMPTS = 10
+    LOGIN_LOCKOUT_MINUTES = 15
+    # A signed-in session ends after this many minutes without a request, and this many
+    # hours after signing in however busy it is (docs/accounts.md#sessions).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
 
 
 class ProductionConfig(Config):
@@ -61,6 +103,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
 class TestingConfig(Config):
@@ -75,6 +118,9 @@ class TestingConfig(Config):
     API_RATE_LIMIT = "100000 per minute"
     CALENDAR_FEED_RATE_LIMIT = "10000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "10000 per minute"
+    LOGIN_RATE_LIMIT = "10000 per minute"
+    LOGIN_EMAIL_RATE_LIMIT = "10000 per minute"
+    SET_PASSWORD_RATE_LIMIT = "10000 per minute"
 
 
 CONFIGS = {
@@ -91,14 +137,26 @@ def _truthy(value: str) -> bool:
 # Environment variables that are not plain strings.
 _ENV_CASTS = {
     "SESSION_COOKIE_SECURE": _truthy,
+    "REMEMBER_COOKIE_SECURE": _truthy,
+    "HSTS_SECONDS": int,
+    "HSTS_INCLUDE_SUBDOMAINS": _truthy,
     "WTF_CSRF_ENABLED": _truthy,
     "MEMBERS_PER_PAGE": int,
+    "MAX_CONTENT_LENGTH": int,
+    "MAX_FORM_PARTS": int,
     "RATELIMIT_ENABLED": _truthy,
+    "TRUSTED_PROXIES": int,
     "MAIL_PORT": int,
     "MAIL_USE_TLS": _truthy,
     "MAIL_USE_SSL": _truthy,
     "MAIL_TIMEOUT": float,
     "PASSWORD_RESET_VALID_MINUTES": int,
+    "LOGIN_LOCKOUT_ATTEMPTS": int,
+    "LOGIN_LOCKOUT_MINUTES": int,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _truthy,
+    "RATELIMIT_SWALLOW_ERRORS": _truthy,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_MAX_HOURS": int,
 }
 # DONORCLUB_DATABASE_URL is the documented name for SQLAlchemy's setting.
 _ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
@@ -127,7 +185,7 @@ def ensure_secret_key(app) -> None:
     """
     key = app.config.get("SECRET_KEY")
     if app.config["ENV_NAME"] == "production":
-        if not key or len(key) < MIN_SECRET_KEY_LENGTH:
+        if not key or len(key) < MIN_SECRET_KEY_LENGTH or key == TestingConfig.SECRET_KEY:
             raise RuntimeError(
                 "Refusing to start in production without a real secret key: set "
                 f"DONORCLUB_SECRET_KEY (at least {MIN_SECRET_KEY_LENGTH} random characters) "

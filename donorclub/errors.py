@@ -9,9 +9,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 from .services.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
+from .web.log_privacy import redacted_path
 
 _API_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 422: "invalid", 429: "rate_limited"}
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+              429: "rate_limited"}
 
 
 def _wants_json() -> bool:
@@ -23,6 +25,16 @@ def _respond(status: int, message: str, code: str | None = None, **extra):
         body = {"code": code or _API_CODES.get(status, "error"), "message": message, **extra}
         return jsonify(error=body), status
     return render_template("errors/error.html", status=status, message=message), status
+
+
+def _too_large() -> str:
+    """Over MAX_CONTENT_LENGTH (or a view's own limit) the size is named; otherwise the form
+    had more fields (MAX_FORM_PARTS) or longer text (MAX_FORM_MEMORY_SIZE) than allowed."""
+    limit, size = request.max_content_length, request.content_length
+    if limit and size and size > limit:
+        return _("What was sent is too large: this address takes at most %(mb)s MB. Nothing "
+                 "was saved.", mb=format(limit / 2**20, ".3g"))
+    return _("The form has too many fields, or a field that is too long. Nothing was saved.")
 
 
 def _reasons(reasons: list) -> list[dict]:
@@ -76,6 +88,8 @@ def init_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if isinstance(error, InternalServerError):
             db.session.rollback()
+        if error.response is not None:  # a page of its own (a throttled sign-in form)
+            return error.response
         data = getattr(error, "data", None) or {}
         if _wants_json() and error.code == 422 and "messages" in data:
             return _respond(422, _("The request has invalid fields."),
@@ -84,6 +98,7 @@ def init_error_handlers(app: Flask) -> None:
             403: _("You may not see this page."),
             404: _("There is nothing at this address."),
             405: _("This address does not accept that kind of request."),
+            413: _too_large(),
         }
         response = _respond(error.code or 500, messages.get(error.code, error.description))
         allowed = dict(error.get_headers()).get("Allow")
@@ -94,5 +109,6 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method,
+                             redacted_path(request.path, request.view_args))
         return _respond(500, _("Something went wrong on our side. Nothing was saved."))

@@ -62,3 +62,18 @@ def test_unknown_environment_name_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("DONORCLUB_ENV", "staging")
     with pytest.raises(RuntimeError, match="DONORCLUB_ENV"):
         create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1 http"), (1, "203.0.113.7 https")])
+def test_forwarded_headers_count_only_behind_trusted_proxies(tmp_path, hops, seen):
+    """Rate limits and the audit log key on the client's address: a client must not be able
+    to choose it with a header, unless a proxy we trust set it."""
+    from flask import request
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "TRUSTED_PROXIES": hops,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app.add_url_rule("/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
+    response = app.test_client().get("/whoami", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                     headers={"X-Forwarded-For": "203.0.113.7",
+                                              "X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == seen

@@ -80,6 +80,8 @@ class AuditAction(StrEnum):
     PRINT = "print"
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
+    LOGIN_LOCKED = "login_locked"  # too many failed sign-ins in a row (services/lockout.py)
+    UNLOCK = "unlock"  # an admin lifted such a lock
     LOGOUT = "logout"
     PASSWORD_CHANGE = "password_change"
     TOKEN_ISSUE = "token_issue"
@@ -92,6 +94,22 @@ class AuditAction(StrEnum):
     REACTIVATE = "reactivate"
     PASSWORD_RESET_REQUEST = "password_reset_request"
     PASSWORD_RESET = "password_reset"
+    EXPORT = "export"  # personal data left as a data file (CSV, .xlsx, JSON, zip, calendar)
+    DOWNLOAD = "download"  # a PDF document about people (member card, nomination list)
+    SESSION_END = "session_end"
+    SESSIONS_END = "sessions_end"
+
+
+class SessionEndReason(StrEnum):
+    """Why a signed-in session stopped working."""
+
+    LOGOUT = "logout"
+    IDLE = "idle"
+    EXPIRED = "expired"
+    EVERYWHERE = "everywhere"  # "sign out everywhere else" from another session
+    REVOKED = "revoked"  # ended one by one from the sessions page
+    PASSWORD = "password"
+    DEACTIVATED = "deactivated"
 
 
 def values(enum_cls) -> list[str]:

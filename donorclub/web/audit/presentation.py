@@ -13,10 +13,12 @@ from wtforms.fields.choices import SelectChoice
 
 from ...domain.enums import AuditAction, Role
 from ...models import AuditEvent
+from ...services import download_audit
 from ..drives.forms import DRIVE_KIND_LABELS
 from ..formatting import day
 from ..labels import label
 from ..referrals.forms import PRODUCT_LABELS
+from ..transfer.forms import TABLE_CHOICES
 
 ACTIONS = {
     AuditAction.CREATE: _l("Created"),
@@ -26,6 +28,8 @@ ACTIONS = {
     AuditAction.PRINT: _l("Printed"),
     AuditAction.LOGIN: _l("Signed in"),
     AuditAction.LOGIN_FAILED: _l("Sign-in failed"),
+    AuditAction.LOGIN_LOCKED: _l("Locked after failed sign-ins"),
+    AuditAction.UNLOCK: _l("Unlocked"),
     AuditAction.LOGOUT: _l("Signed out"),
     AuditAction.PASSWORD_CHANGE: _l("Changed password"),
     AuditAction.TOKEN_ISSUE: _l("API token issued"),
@@ -38,6 +42,10 @@ ACTIONS = {
     AuditAction.INVITATION_ACCEPT: _l("Invitation accepted"),
     AuditAction.PASSWORD_RESET_REQUEST: _l("Password reset link sent"),
     AuditAction.PASSWORD_RESET: _l("Password reset"),
+    AuditAction.SESSION_END: _l("Session ended"),
+    AuditAction.SESSIONS_END: _l("Signed out everywhere else"),
+    AuditAction.EXPORT: _l("Exported a file"),
+    AuditAction.DOWNLOAD: _l("Downloaded a PDF"),
 }
 ENTITIES = {
     "clubs": _l("Club"),
@@ -51,6 +59,7 @@ ENTITIES = {
     "referral_events": _l("Referral stage"),
     "drives": _l("Drive"),
     "volunteer_services": _l("Volunteer service"),
+    "user_sessions": _l("Session"),
 }
 
 # The words for the keys of an event's before/after: the columns of the audited models
@@ -161,7 +170,25 @@ FIELDS = {
     # accounts and API tokens
     "active": _l("Can sign in"),
     "last_login_at": _l("Last sign-in"),
+    "failed_logins": _l("Failed sign-ins in a row"),
+    "locked_until": _l("Locked until"),
+    "locked": _l("Refused while locked"),
     "last_used_at": _l("Last used"),
+    # signed-in sessions
+    "last_seen_at": _l("Last active"),
+    "ended_at": _l("Ended at"),
+    "end_reason": _l("Why it ended"),
+    "user_agent": _l("Device"),
+    "sessions_ended": _l("Sessions ended"),
+    # downloaded files (services/download_audit.py)
+    "file": _l("File"),
+    "format": _l("Format"),
+    "rows": _l("Rows"),
+    "cycle": _l("Award cycle"),
+    "table": _l("Records"),
+    "on": _l("Day"),
+    "since": _l("From"),
+    "until": _l("Until"),
 }
 # Where a name means something else in one table.
 FIELD_OVERRIDES = {
@@ -178,6 +205,19 @@ FIELD_OVERRIDES = {
 _CODED_KEYS = {"kind", "kinds", "sex", "candidate_sex", "status", "registry_code"}
 _LANGUAGES = {"zh_Hans": "中文", "en": "English"}  # each in its own language, as the switcher
 _LINK_STATES = {"issued": _l("Created"), "reissued": _l("Replaced"), "revoked": _l("Revoked")}
+_FILES = {
+    download_audit.NOMINATIONS: _l("Nomination list"),
+    download_audit.ELIGIBLE: _l("Who can donate"),
+    download_audit.REFERRALS: _l("Marrow referral report"),
+    download_audit.DRIVE_INVITATIONS: _l("Drive invitation list"),
+    download_audit.CLUB_EXPORT: _l("Club data export"),
+    download_audit.MEMBER_DATA: _l("The member's own data"),
+    download_audit.CALENDAR: _l("Donation calendar"),
+    download_audit.MEMBER_CARD: _l("Member card"),
+}
+_FORMATS = {"csv": "CSV", "xlsx": _l("Excel (.xlsx)"), "pdf": "PDF", "json": "JSON",
+            "zip": _l("zip of CSV files"), "ics": _l("Calendar file (.ics)")}
+_TABLES = {choice.value: choice.label for choice in TABLE_CHOICES} | {"all": _l("Everything")}
 VALUE_OVERRIDES = {
     ("drives", "kind"): {str(code): text for code, text in DRIVE_KIND_LABELS.items()},
     ("referral_events", "product"): PRODUCT_LABELS,
@@ -186,7 +226,8 @@ VALUE_OVERRIDES = {
                         Role.MEMBER.value: _l("Member")},
 }
 _VALUES_BY_KEY = {"locale": _LANGUAGES, "language": _LANGUAGES,
-                  "status_link": _LINK_STATES, "calendar_link": _LINK_STATES}
+                  "status_link": _LINK_STATES, "calendar_link": _LINK_STATES,
+                  "file": _FILES, "format": _FORMATS, "table": _TABLES}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

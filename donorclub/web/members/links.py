@@ -4,7 +4,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import member_links
+from ...services import download_audit, member_links
 from ...services.status_page import member_card_pdf
 from ..downloads import download
 from ..permissions import staff_required
@@ -40,5 +40,7 @@ def revoke_status_link(slug: str, member_id: int):
 @staff_required
 def card(slug: str, member_id: int):
     _club, member = load_member(slug, member_id)
-    return download(f"member-card-{member.member_no}.pdf", member_card_pdf(member),
-                    "application/pdf")
+    name, data = f"member-card-{member.member_no}.pdf", member_card_pdf(member)
+    download_audit.record_download(current_user._get_current_object(), member,
+                                   download_audit.MEMBER_CARD, "pdf")
+    return download(name, data, "application/pdf")

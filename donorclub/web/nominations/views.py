@@ -4,7 +4,7 @@ from datetime import date
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from ...services import clubs, nominations
+from ...services import clubs, download_audit, nominations
 from ...services.errors import InvalidInput
 from ...services.nomination_exports import (
     cycle_label,
@@ -41,22 +41,31 @@ def index(slug: str):
                            level_name=level_name, cycle_label=cycle_label(result))
 
 
+def _send(club, result, fmt: str, file: tuple[str, bytes], mimetype: str):
+    download_audit.record_download(current_user._get_current_object(), club,
+                                   download_audit.NOMINATIONS, fmt,
+                                   rows=len(result.nominations),
+                                   cycle=cycle_label(result))
+    return download(*file, mimetype)
+
+
 @bp.route("/nominations.csv")
 @staff_required
 def export_csv(slug: str):
     club, result = _result(slug)
-    return download(*nominations_csv(club, result))
+    return _send(club, result, "csv", nominations_csv(club, result), "text/csv")
 
 
 @bp.route("/nominations.xlsx")
 @staff_required
 def export_xlsx(slug: str):
     club, result = _result(slug)
-    return download(*nominations_xlsx(club, result), XLSX)
+    return _send(club, result, "xlsx", nominations_xlsx(club, result), XLSX)
 
 
 @bp.route("/nominations.pdf")
 @staff_required
 def export_pdf(slug: str):
     club, result = _result(slug)
-    return download(*nominations_pdf(club, result, date.today()), "application/pdf")
+    return _send(club, result, "pdf", nominations_pdf(club, result, date.today()),
+                 "application/pdf")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Member
-from ...services import member_calendar, member_links, members
+from ...services import download_audit, member_calendar, member_links, members
 from ..downloads import download
 from ..permissions import member_required
 from . import bp
@@ -37,8 +37,11 @@ def _own_member() -> Member:
 @member_required
 def calendar_download():
     member = _own_member()
-    return download(member_calendar.filename(member),
-                    member_calendar.calendar_ics(member, date.today()), "text/calendar")
+    name = member_calendar.filename(member)
+    data = member_calendar.calendar_ics(member, date.today())
+    download_audit.record_download(current_user._get_current_object(), member,
+                                   download_audit.CALENDAR, "ics")
+    return download(name, data, "text/calendar")
 
 
 @bp.route("/calendar/link", methods=["POST"])

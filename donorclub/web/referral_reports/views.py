@@ -4,7 +4,7 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import clubs, referral_reports
+from ...services import clubs, download_audit, referral_reports
 from ...services.errors import InvalidInput
 from .. import charts
 from ..downloads import download
@@ -81,4 +81,9 @@ def export(slug: str):
         return render_template("referral_reports/funnel.html", club=club, form=form,
                                result=None, chart=None, referrer=None, percent=percent), 422
     data = referral_reports.referrals_csv(club.id, filters, label=label)
-    return download(f"referrals-{club.slug}.csv", data)
+    name = f"referrals-{club.slug}.csv"
+    download_audit.record_download(current_user._get_current_object(), club,
+                                   download_audit.REFERRALS, "csv",
+                                   rows=download_audit.csv_rows(data), since=form.since.data,
+                                   until=form.until.data)
+    return download(name, data)

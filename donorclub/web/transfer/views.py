@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import clubs
+from ...services import clubs, download_audit
 from ...services.errors import Conflict, InvalidInput, NotFound
 from ...services.transfer import (
     MAX_UPLOAD_BYTES,
@@ -17,8 +17,12 @@ from ...services.transfer.uploads import discard_upload, load_upload, store_uplo
 from ..downloads import download
 from ..forms import apply_field_errors, form_status
 from ..permissions import staff_required
+from ..request_checks import accepts_files
 from . import bp
 from .forms import ConfirmForm, ExportForm, ImportForm
+
+# Room for the multipart framing and the other fields next to an import file at its limit.
+FORM_ALLOWANCE = 1024 * 1024
 
 
 def _download(name: str, mimetype: str, content: bytes) -> Response:
@@ -37,6 +41,7 @@ def _report_page(club, report, form, status=200):
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@accepts_files("file", max_bytes=MAX_UPLOAD_BYTES + FORM_ALLOWANCE)
 @staff_required
 def upload(slug: str):
     club = clubs.get_club(current_user, slug)
@@ -93,11 +98,18 @@ def export(slug: str):
         form.lang.data = "zh" if str(get_locale()).startswith("zh") else "en"
     if "table" in request.args and form.validate():
         try:
-            return _download(*export_club(club, form.table.data, form.format.data,
-                                          form.date_from.data, form.date_to.data,
-                                          form.lang.data))
+            name, mimetype, content = export_club(club, form.table.data, form.format.data,
+                                                  form.date_from.data, form.date_to.data,
+                                                  form.lang.data)
         except InvalidInput as error:
             apply_field_errors(form, error)
+        else:
+            fmt = form.format.data
+            download_audit.record_download(
+                current_user._get_current_object(), club, download_audit.CLUB_EXPORT, fmt,
+                rows=download_audit.csv_rows(content) if fmt == "csv" else None,
+                table=form.table.data, since=form.date_from.data, until=form.date_to.data)
+            return _download(name, mimetype, content)
     status = 422 if "table" in request.args else 200
     return render_template("transfer/export.html", club=club, form=form), status
 

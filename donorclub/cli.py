@@ -203,9 +203,10 @@ def _make_export_command(table: str):
     def command(slug, out, date_from, date_to, email, lang):
         from pathlib import Path
 
+        from .services import download_audit
         from .services.transfer import export_club
 
-        _actor, club = _transfer_actor_and_club(slug, email)
+        actor, club = _transfer_actor_and_club(slug, email)
         fmt = "xlsx" if out.lower().endswith(".xlsx") else "csv"
         try:
             _name, _mime, content = export_club(
@@ -214,6 +215,12 @@ def _make_export_command(table: str):
         except ServiceError as error:
             _fail(error)
         Path(out).write_bytes(content)
+        # Data leaving from the shell is audited like a download from the web.
+        download_audit.record_download(
+            actor, club, download_audit.CLUB_EXPORT, fmt,
+            rows=download_audit.csv_rows(content) if fmt == "csv" else None,
+            table=table, since=date_from.date() if date_from else None,
+            until=date_to.date() if date_to else None)
         click.echo(f"Wrote {out} ({len(content)} bytes).")
 
     return command

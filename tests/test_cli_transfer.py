@@ -86,6 +86,12 @@ def test_export_all_writes_a_workbook_and_csv_by_extension(runner, world, tmp_pa
     empty = runner.invoke(args=["export", "all", "--club", "club-a", "--out",
                                 str(tmp_path / "x.csv")])
     assert empty.exit_code == 1 and ".xlsx" in empty.output
+    # Each file written is audited as an export of the club, by the system (no --as).
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "export")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.club_id, e.actor_id, e.after["table"], e.after["format"]) for e in events] == [
+        (world.club_a.id, None, "all", "xlsx"), (world.club_a.id, None, "members", "csv")]
+    assert events[1].after["since"] == "2024-01-01" and "rows" in events[1].after
 
 
 def test_round_trip_through_the_command_line(runner, world, tmp_path):

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app donorclub
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-e2e lint audit bench rules-doc db-upgrade demo-data clean-venv \
+.PHONY: run test test-e2e lint audit bench load-test rules-doc db-upgrade demo-data clean-venv \
 	translations translations-extract translations-update translations-compile
 
 $(BIN)/python:
@@ -85,6 +85,18 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/eligibility.py --rule-set cn
 	$(BIN)/python bench/eligibility.py --rule-set us
 	$(BIN)/python bench/certificates.py
+
+# gunicorn on a fresh PostgreSQL database under locust (docs/performance.md), in a virtualenv
+# of its own: locust brings gevent and a pytest plugin the test venv should not have.
+# LOAD_ARGS="--users 20 --duration 30s" for a short run.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet -e '.[postgres,deploy,load]'
+	touch $@
+
+load-test: $(LOAD_VENV)/.installed $(MO_FILES)
+	$(LOAD_VENV)/bin/python bench/load.py $(LOAD_ARGS)
 
 # Regenerate the rule-set tables at the end of docs/rules.md from the data files.
 rules-doc: $(VENV)/.installed-app

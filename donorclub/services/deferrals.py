@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Deferral, Member, User
 from . import audit
 from .errors import InvalidInput, NotFound
+from .member_locks import lock_members
 from .rules import rule_set_for
 
 OTHER = "other"
@@ -65,6 +66,9 @@ def record_deferral(actor: User, member: Member, reason_code: str | None, free_t
     if fields:
         raise InvalidInput(_("The deferral was not recorded."), fields)
 
+    # A donation being checked for this member at the same moment sees this deferral or
+    # commits before it is written.
+    lock_members(member)
     deferral = Deferral(member=member, reason_code=code, starts_on=starts_on,
                         ends_on=None if indefinite else ends_on, kinds=stored_kinds, note=text,
                         recorded_by_id=actor.id)

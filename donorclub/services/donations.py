@@ -15,6 +15,7 @@ from . import audit
 from .access import can_manage_club
 from .eligibility import deferral_facts, donation_facts, donor_of
 from .errors import Conflict, InvalidInput, NotEligible, NotFound
+from .member_locks import lock_members
 from .rules import rule_set_for
 from .voiding import void_row
 
@@ -36,7 +37,8 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
     NotEligible with the engine's reasons when the rules forbid it, unless `override_reason`
     says why the coordinator records it anyway; the override and the reasons it overrode are
     audited. With `commit=False` the donation is only flushed, so a caller can record several
-    in one transaction (and roll them all back).
+    in one transaction (and roll them all back). Concurrent calls for one member are
+    serialised (`member_locks.lock_members`): the second sees the first's donation.
     """
     fields = {}
     if donated_on > today:
@@ -59,6 +61,9 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
         fields["drive_id"] = _("Choose a blood drive of this club.")
     if fields:
         raise InvalidInput(_("The donation was not recorded."), fields)
+    # Check and insert under the member's lock: a concurrent request for the same member
+    # waits here until this one commits, and then checks against its donation.
+    lock_members(member)
     if _already_recorded(member, kind, donated_on):
         raise Conflict(_duplicate_message(donated_on))
 
@@ -138,4 +143,8 @@ def void_donation(actor: User, donation: Donation, reason: str) -> Donation:
     """Void a donation: it stays on record, marked with who, when and why, and counts for
     nothing from then on. Raises InvalidInput without a reason of 3 to 500 characters and
     Conflict when the donation is already voided (also when a concurrent request voided it)."""
+    # Like every write to a member's record: a donation checked at the same moment sees
+    # this one counted or voided, and a second void finds it voided.
+    lock_members(donation.member)
+    db.session.refresh(donation)
     return void_row(actor, donation, reason, _("This donation was already voided."))

@@ -16,6 +16,7 @@ from . import audit
 from .donations import record_donation
 from .eligibility import club_eligibility
 from .errors import Conflict, InvalidInput, NotEligible, NotFound, ServiceError
+from .member_locks import lock_members
 from .rules import rule_set_for
 
 MAX_PLACE, MAX_NOTES = 200, 2000
@@ -253,11 +254,14 @@ def record_drive_donations(actor: User, drive: Drive, rows: list[DonationRow],
     if not rows:
         raise InvalidInput(_("Tick at least one donation to record."))
     members = {p.member_id: p.member for p in participants_of(drive)}
+    if any(row.member_id not in members for row in rows):
+        raise InvalidInput(_("Record donations of the drive's participants only."))
+    # Every row's member at once, in one order, so two coordinators entering the same drive
+    # cannot deadlock on each other's members.
+    lock_members(*(members[row.member_id] for row in rows))
     problems: dict[int, RowProblem] = {}
     for row in rows:
-        member = members.get(row.member_id)
-        if member is None:
-            raise InvalidInput(_("Record donations of the drive's participants only."))
+        member = members[row.member_id]
         try:
             record_donation(actor, member, donated_on=drive.held_on, kind=row.kind,
                             volume_ml=row.volume_ml, therapeutic_units=row.therapeutic_units,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..domain.enums import AuditAction, Role
 from ..extensions import db
@@ -16,27 +16,59 @@ from .recognition import save_plan
 MAX_LOGO_BYTES = 1024 * 1024
 MAX_LOGO_SIDE = 4000
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+# What a damaged or hostile image can raise while it is read and decoded.
+_UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
 
 
-def checked_logo(data: bytes) -> str:
-    """The MIME type of an uploaded logo after checking that it really is a PNG or JPEG image
-    of sensible size (whatever its file name says). Raises InvalidInput otherwise."""
+def _too_many_pixels() -> InvalidInput:
+    return InvalidInput(_("The logo is too large."), fields={
+        "logo": _("Choose an image of at most %(n)d pixels a side.", n=MAX_LOGO_SIDE)})
+
+
+def checked_logo(data: bytes) -> tuple[bytes, str]:
+    """(the bytes to keep, their MIME type) for an uploaded logo, after checking that it
+    really is a PNG or JPEG image of sensible size, whatever its file name says (the name is
+    never used). The image is decoded and encoded again, so what is kept is an image we
+    wrote: nothing appended to the file or hidden in its metadata survives. Raises
+    InvalidInput otherwise."""
     if len(data) > MAX_LOGO_BYTES:
         raise InvalidInput(_("The logo is too large."),
                            fields={"logo": _("Choose an image of at most 1 MB.")})
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        kind, width, height = None, 0, 0
-    if kind not in LOGO_TYPES:
+            if kind in LOGO_TYPES and not (0 < width <= MAX_LOGO_SIDE
+                                           and 0 < height <= MAX_LOGO_SIDE):
+                # Refused before decoding, so a small file that claims enormous dimensions
+                # never gets to fill the memory.
+                raise _too_many_pixels()
+            clean = _encoded_again(image, kind) if kind in LOGO_TYPES else None
+    except Image.DecompressionBombError:  # Pillow's own limit, far beyond ours
+        raise _too_many_pixels() from None
+    except _UNREADABLE:
+        clean = None
+    if clean is None:
         raise InvalidInput(_("The logo is not a PNG or JPEG image."),
                            fields={"logo": _("Choose a PNG or JPEG image.")})
-    if not (0 < width <= MAX_LOGO_SIDE and 0 < height <= MAX_LOGO_SIDE):
-        raise InvalidInput(_("The logo is too large."), fields={
-            "logo": _("Choose an image of at most %(n)d pixels a side.", n=MAX_LOGO_SIDE)})
-    return LOGO_TYPES[kind]
+    return clean, LOGO_TYPES[kind]
+
+
+def _encoded_again(image: Image.Image, kind: str) -> bytes:
+    """The decoded pixels as a new file of the same kind, upright and without metadata."""
+    image.load()
+    upright = ImageOps.exif_transpose(image)
+    # Pillow writes some of what it read (colour profile, text) unless it is told otherwise.
+    upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
+    buffer = io.BytesIO()
+    if kind == "JPEG":
+        if upright.mode not in ("L", "RGB", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(buffer, "JPEG", quality=92)
+    else:
+        if upright.mode not in ("1", "L", "LA", "RGB", "RGBA"):
+            upright = upright.convert("RGBA")  # palettes and 16-bit: keep any transparency
+        upright.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def save_settings(actor: User, club: Club, *, signatory_name: str, signatory_title: str,
@@ -46,7 +78,7 @@ def save_settings(actor: User, club: Club, *, signatory_name: str, signatory_tit
     Raises InvalidInput with field messages, PermissionDenied when a coordinator sends a logo."""
     if (logo is not None or remove_logo) and actor.role != Role.ADMIN:
         raise PermissionDenied(_("Only an administrator can change the club's logo."))
-    logo_type = checked_logo(logo) if logo is not None else None
+    logo, logo_type = checked_logo(logo) if logo is not None else (None, None)
     before = {"signatory_name": club.signatory_name, "signatory_title": club.signatory_title,
               "logo_type": club.logo_type}
     club.signatory_name = signatory_name.strip() or None

@@ -8,6 +8,7 @@ import re
 import zipfile
 from datetime import date, datetime
 from enum import Enum
+from numbers import Number
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -128,11 +129,14 @@ def _plain(value):
     return value
 
 
-def _cell(value) -> str:
+def _cell(value) -> object:
+    """A value for csv_bytes: text, or a number left a number (only text is made formula-safe)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, Number):
+        return value
     return "" if value is None else str(value)
 
 

@@ -73,7 +73,7 @@ def nominations_for(club: Club, cycle: int, today: date) -> CycleNominations:
     rules = national_rules(club)
     try:
         starts_on, ends_on = cycle_bounds(cycle, rules)
-    except ValueError:
+    except (ValueError, OverflowError):  # a year before 1 or far beyond any calendar
         raise InvalidInput(_("No award cycle starts in %(year)d.", year=cycle),
                            fields={"cycle": _("Choose a cycle from the list.")}) from None
     chosen: dict[int, AwardStep] = {}

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
+from numbers import Number
 
 # Excel reads a cell starting with these as a formula; a leading apostrophe keeps it text
 # (and the importer takes the apostrophe off again).
@@ -13,7 +14,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
+    """The value as cell text; text starting like a formula gets the apostrophe. Numbers stay
+    numbers: -2 is a negative number to Excel, not a formula."""
     text = "" if value is None else str(value)
+    if isinstance(value, Number) and not isinstance(value, bool):
+        return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -22,7 +22,8 @@ PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detai
           "verify.index", "verify.detail", "status.detail", "calendar_feed.detail",
           "auth.forgot", "auth.reset", "language.choose"}
 SIGNED_IN = {"dashboard.index", "auth.logout", "auth.change_password",
-             "tokens.index", "tokens.create", "tokens.revoke"}
+             "tokens.index", "tokens.create", "tokens.revoke",
+             "auth.sessions", "auth.end_session", "auth.end_other_sessions"}
 MEMBER_PREFIX = "portal."
 # Member pages about one object: the matrix's object is club B's, which the member login
 # (club A's member) must not reach either; their own objects are tested in test_portal.py.
@@ -170,4 +171,5 @@ def test_access(app, world, objects, role, rule_text, endpoint, method):
 
 def test_the_matrix_covers_the_features():
     endpoints = {endpoint for _, endpoint, _ in CASES}
-    assert {"members.detail", "members.edit", "donations.create"} <= endpoints
+    # admin.unlock (lifting a sign-in lock) is an admin page through ADMIN_PREFIX.
+    assert {"members.detail", "members.edit", "donations.create", "admin.unlock"} <= endpoints

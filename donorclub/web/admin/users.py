@@ -9,7 +9,7 @@ from ...services import admin, lockout
 from ...services.errors import InvalidInput
 from ..audit.views import render_audit
 from ..auth.forms import ConfirmForm
-from ..forms import form_status
+from ..forms import form_status, row_number
 from ..permissions import roles_required
 from . import bp
 from .forms import AccountFilterForm
@@ -26,7 +26,7 @@ def users():
     if form.validate():
         pagination = admin.list_accounts(
             role=form.role.data or "", status=form.status.data or "", q=form.q.data or "",
-            page=max(request.args.get("page", 1, type=int), 1),
+            page=max(request.args.get("page", 1, type=row_number), 1),
             per_page=current_app.config["MEMBERS_PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     locked = lockout.locked_ids(pagination.items) if pagination else set()

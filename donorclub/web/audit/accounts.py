@@ -6,14 +6,14 @@ from ...services import admin, clubs
 from ...services.errors import InvalidInput
 from ..admin.links import show_invitation
 from ..auth.forms import ConfirmForm
-from ..forms import apply_field_errors, form_status
+from ..forms import apply_field_errors, form_status, row_number
 from ..permissions import staff_required
 from . import bp
 from .forms import MemberLoginForm
 
 
 def render_accounts(club, form, status=200):
-    logins = admin.member_logins(club, page=max(request.args.get("page", 1, type=int), 1),
+    logins = admin.member_logins(club, page=max(request.args.get("page", 1, type=row_number), 1),
                                  per_page=current_app.config["MEMBERS_PER_PAGE"])
     return render_template("audit/accounts.html", club=club, form=form, logins=logins,
                            confirm=ConfirmForm(formdata=None)), status

@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ...services import admin, audit, clubs
-from ..forms import form_status
+from ..forms import form_status, row_number
 from ..permissions import staff_required
 from . import bp, presentation
 from .forms import AuditFilterForm
@@ -16,7 +16,7 @@ PER_PAGE = 50
 
 def render_audit(club):
     """The filtered log of `club` in its time zone, or of everything in UTC when None."""
-    wanted = request.args.get("actor", type=int) if club is None else None
+    wanted = request.args.get("actor", type=row_number) if club is None else None
     form = AuditFilterForm(request.args).use_actors(admin.staff_accounts(club, including=wanted))
     zone = ZoneInfo(club.timezone) if club is not None else UTC
     pagination, rows = None, []
@@ -26,7 +26,7 @@ def render_audit(club):
             club_id=club.id if club is not None else None, action=form.action.data or None,
             entity_type=form.entity_type.data or None,
             actor_id=int(form.actor.data) if form.actor.data else None, since=since,
-            until=until, page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE)
+            until=until, page=request.args.get("page", 1, type=row_number), per_page=PER_PAGE)
         rows = presentation.rows(pagination.items, zone)
     club_names = {} if club else {c.id: c.name for c in clubs.clubs_for(current_user)}
     args = {k: v for k, v in request.args.items() if k != "page" and v}

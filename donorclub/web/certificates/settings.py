@@ -8,6 +8,7 @@ from ...services import certificate_settings, clubs, recognition
 from ...services.errors import InvalidInput, PermissionDenied
 from ..forms import apply_field_errors, form_status
 from ..permissions import staff_required
+from ..request_checks import accepts_files
 from . import bp
 from .forms import SettingsForm
 
@@ -17,6 +18,7 @@ def _steps(values: list[int]) -> str:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@accepts_files("logo")
 @staff_required
 def settings(slug: str):
     club = clubs.get_club(current_user, slug)

@@ -10,7 +10,7 @@ from ...services import audit, certificates, clubs, recognition
 from ...services.certificate_printing import certificate_pdf
 from ...services.errors import Conflict, InvalidInput
 from ..downloads import download
-from ..forms import apply_field_errors, form_status
+from ..forms import apply_field_errors, form_status, row_number
 from ..members.views import load_member
 from ..permissions import staff_required
 from . import bp
@@ -45,7 +45,7 @@ def index(slug: str):
     pagination = certificates.list_certificates(
         club, status=(form.status.data or "") if valid else "",
         issued_on=form.issued_on.data if valid else None,
-        q=(form.q.data or "") if valid else "", page=request.args.get("page", 1, type=int),
+        q=(form.q.data or "") if valid else "", page=request.args.get("page", 1, type=row_number),
         per_page=current_app.config["MEMBERS_PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("certificates/index.html", club=club, form=form,
@@ -69,9 +69,12 @@ def _chosen() -> set[tuple[int, str]] | None:
     chosen = set()
     for value in request.form.getlist("due"):
         member_id, _sep, code = value.partition(":")
-        if not member_id.isdigit() or not code:
+        try:
+            chosen.add((row_number(member_id), code))
+        except ValueError:
             abort(400)
-        chosen.add((int(member_id), code))
+        if not code:
+            abort(400)
     return chosen
 
 
@@ -107,7 +110,7 @@ def print_batch(slug: str):
     """One PDF of the chosen certificates (`id`, repeated) or of all valid ones issued on a
     day (`issued_on`)."""
     club = clubs.get_club(current_user, slug)
-    ids = request.args.getlist("id", type=int)
+    ids = request.args.getlist("id", type=row_number)
     issued_on = request.args.get("issued_on", "")
     if not ids and not issued_on:
         abort(400)

@@ -29,8 +29,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ...domain.enums import DriveKind, Registry, Sex
 from ...domain.rulesets import RuleSet
 from ...services.drives import DriveInput
+from ..forms import MAX_ROW_ID
 from ..labels import LABELS, label
 
+MAX_CAPACITY = 100_000  # donors at one drive; far above any site, far below the column's limit
 DRIVE_KIND_LABELS = {DriveKind.BLOOD: _l("Blood donation"),
                      DriveKind.MARROW_RECRUITMENT: _l("Marrow registry recruitment")}
 
@@ -41,8 +43,11 @@ class ChecklistField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def pre_validate(self, form):  # choices change between showing and submitting
-        pass
+    def pre_validate(self, form):
+        # The choices change between showing and submitting, so any id is taken (the service
+        # keeps the club's); only no row can have an id beyond the id columns' range.
+        if any(not 1 <= value <= MAX_ROW_ID for value in self.data or []):
+            raise ValidationError(_l("Choose members from the list."))
 
 
 class DriveForm(FlaskForm):
@@ -52,7 +57,8 @@ class DriveForm(FlaskForm):
     kind = SelectField(_l("Kind of drive"), validators=[DataRequired()],
                        choices=[SelectChoice(k.value, text)
                                 for k, text in DRIVE_KIND_LABELS.items()])
-    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1)],
+    capacity = IntegerField(_l("Capacity"),
+                            validators=[Optional(), NumberRange(min=1, max=MAX_CAPACITY)],
                             description=_l("How many donors the site can take; empty if "
                                            "there is no limit."))
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])

@@ -19,7 +19,7 @@ from ...services.errors import InvalidInput
 from ...services.rules import rule_set_for
 from ...services.status_page import status_url
 from ..donations.forms import DonationForm
-from ..forms import apply_field_errors, form_status
+from ..forms import apply_field_errors, form_status, row_number
 from ..permissions import staff_required
 from . import bp
 from .forms import MemberFilterForm, MemberForm
@@ -78,7 +78,7 @@ def index(slug: str):
         eligible_on=(form.eligible_on.data or date.today()) if valid else None,
         sort=form.sort.data if valid and form.sort.data else "member_no",
     )
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=row_number)
     pagination = members.list_members(
         club, page=page, per_page=current_app.config["MEMBERS_PER_PAGE"], filters=filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ...domain.referrals import allowed_next
 from ...services import clubs, referrals
 from ...services.errors import InvalidInput
-from ..forms import apply_field_errors, form_status
+from ..forms import apply_field_errors, form_status, row_number
 from ..permissions import staff_required
 from . import bp
 from .forms import PRODUCT_LABELS, MoveForm, NewReferralForm, ReferralFilterForm
@@ -35,7 +35,7 @@ def index(slug: str):
         registry=(form.registry.data or "") if valid else "",
         referrer_no=(form.referrer_no.data or "") if valid else "",
         since=form.since.data if valid else None, until=form.until.data if valid else None,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=row_number),
         per_page=current_app.config["MEMBERS_PER_PAGE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     today = date.today()

@@ -28,7 +28,8 @@ def backup_command(folder, keep):
         removed = backup.prune_backups(folder, keep) if keep else []
     except ServiceError as error:
         _fail(error)
-    click.echo(_("Wrote %(path)s (%(size)s bytes).", path=made.path, size=f"{made.size:,}"))
+    size = format(made.size, ",")
+    click.echo(_("Wrote %(path)s (%(size)s bytes).", path=made.path, size=size))
     for path in removed:
         click.echo(_("Deleted the older backup %(path)s.", path=path))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from donorclub import create_app
 from donorclub.domain.enums import Role
@@ -69,6 +70,26 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates, shared by every app a test process builds: each test has an app
+    of its own, and compiling the same templates again for each was a good part of the
+    suite's time. Jinja keys each entry by the template's name and a checksum of its source,
+    so a changed template is compiled anew."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = SharedBytecode()
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path):
     """Build an app with extra settings; its schema is created, and dropped afterwards."""
@@ -84,6 +105,7 @@ def make_app(database_url, tmp_path):
         }
         app = create_app(config)
         app.test_client_class = IsolatedClient
+        app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
         with app.app_context():
             drop_everything()
             db.create_all()

@@ -1,6 +1,7 @@
-"""Column types shared by the models: enums stored as strings and UTC timestamps."""
+"""Column types shared by the models: enums stored as strings, UTC timestamps, token hashes."""
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -26,3 +27,15 @@ def utcnow() -> datetime:
 
 
 Timestamp = sa.DateTime(timezone=True)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A Timestamp value read back, as an aware UTC time: SQLite returns the stored UTC
+    wall time without its zone, PostgreSQL an aware one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def hash_token(token: str) -> str:
+    """What a `token_hash` column keeps of a secret token (API tokens, sessions): its
+    SHA-256, so a copy of the table cannot be turned back into working tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()

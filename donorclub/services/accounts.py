@@ -1,9 +1,8 @@
 """Accounts: creating users, signing in, changing passwords, issuing API tokens."""
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 from ..domain.enums import AuditAction, Role, SessionEndReason
 from ..extensions import db
 from ..models import ApiToken, Club, Member, User
-from ..models.types import utcnow
+from ..models.types import as_utc, hash_token, utcnow
 from . import audit, lockout, user_sessions
 from .errors import Conflict, InvalidInput, NotFound
 from .passwords import (
@@ -170,10 +169,6 @@ def change_password(user: User, current_password: str, new_password: str, *,
     db.session.commit()
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_api_token(actor: User | None, user: User, label: str = "") -> str:
     """Create a token for `user` and return it; only its hash is kept, so show it once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -196,12 +191,8 @@ def user_for_token(token: str) -> User | None:
         return None
     # When a token was last used is worth a write only once a minute, not per request.
     now = utcnow()
-    if row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1):
+    if row.last_used_at is None or now - as_utc(row.last_used_at) > timedelta(minutes=1):
         row.last_used_at = now
         db.session.commit()
     return row.user
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns stored UTC times without their zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +20,7 @@ from flask_babel import ngettext
 from ..domain.enums import AuditAction
 from ..extensions import db
 from ..models import AuditEvent, User
-from ..models.types import utcnow
+from ..models.types import as_utc, utcnow
 from . import audit
 from .errors import InvalidInput, PermissionDenied, ServiceError
 from .invitations import home_club_id
@@ -41,13 +41,6 @@ class AccountLocked(ServiceError):
         self.until = until
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns stored UTC times without their zone."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _attempts() -> int:
     return current_app.config["LOGIN_LOCKOUT_ATTEMPTS"]
 
@@ -58,7 +51,7 @@ def _duration() -> timedelta:
 
 def locked_until(user: User, now: datetime) -> datetime | None:
     """When the account's lock ends, or None when it is not locked at `now`."""
-    until = _aware(user.locked_until)
+    until = as_utc(user.locked_until) if user.locked_until is not None else None
     return until if until is not None and until > now else None
 
 
@@ -114,13 +107,13 @@ def _unknown_address(email: str):
 def address_locked_until(email: str, now: datetime) -> tuple[datetime | None, datetime | None]:
     """For an address without an account: when its lock ends (None when not locked at `now`),
     and when its last lock ended (None if it never had one)."""
-    last_lock = _aware(db.session.scalar(
+    last_lock = db.session.scalar(
         sa.select(sa.func.max(AuditEvent.occurred_at))
         .where(AuditEvent.action == AuditAction.LOGIN_LOCKED, *_unknown_address(email))
-    ))
+    )
     if last_lock is None:
         return None, None
-    ends = last_lock + _duration()
+    ends = as_utc(last_lock) + _duration()
     return (ends, ends) if ends > now else (None, ends)
 
 

@@ -1,10 +1,9 @@
 """Signed-in sessions: one per sign-in, checked on every request, ended on the server, pruned."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,7 +12,7 @@ from flask_babel import gettext as _
 from ..domain.enums import AuditAction, SessionEndReason
 from ..extensions import db
 from ..models import User, UserSession
-from ..models.types import utcnow
+from ..models.types import as_utc, hash_token, utcnow
 from ..models.user_session import USER_AGENT_LENGTH
 from . import audit
 from .errors import InvalidInput, NotFound
@@ -44,21 +43,12 @@ class OpenSession:
     current: bool  # the session the asking request belongs to
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def idle_limit() -> timedelta:
     return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
 
 def lifetime() -> timedelta:
     return timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns stored UTC times without their zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _row_for(token: str | None) -> UserSession | None:
@@ -70,8 +60,8 @@ def _row_for(token: str | None) -> UserSession | None:
 
 def _over(row: UserSession, now: datetime) -> SessionEndReason | None:
     """Why an open row no longer works at `now` (whichever limit it passed first), or None."""
-    idle_end = _aware(row.last_seen_at) + idle_limit()
-    lifetime_end = _aware(row.created_at) + lifetime()
+    idle_end = as_utc(row.last_seen_at) + idle_limit()
+    lifetime_end = as_utc(row.created_at) + lifetime()
     if now < idle_end and now < lifetime_end:
         return None
     return SessionEndReason.IDLE if idle_end <= lifetime_end else SessionEndReason.EXPIRED
@@ -119,7 +109,7 @@ def note_request(check: SessionCheck, now: datetime | None = None) -> None:
         return
     now = now or utcnow()
     if check.usable:
-        if now - _aware(row.last_seen_at) < TOUCH_EVERY:
+        if now - as_utc(row.last_seen_at) < TOUCH_EVERY:
             return
         row.last_seen_at = now
     else:

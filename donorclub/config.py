@@ -96,6 +96,25 @@ class Config:
     # hours after signing in however busy it is (docs/accounts.md#sessions).
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
+    # Messages to members (docs/reminders.md). Channels in order of preference: a member gets
+    # each message once, through the first channel they can be reached on.
+    REMINDER_CHANNELS = "email,webhook"
+    # The SMS or chat gateway: each message is POSTed here as JSON signed with the secret
+    # (HMAC-SHA256); empty: no webhook channel.
+    REMINDER_WEBHOOK_URL = ""
+    REMINDER_WEBHOOK_SECRET = ""
+    REMINDER_WEBHOOK_TIMEOUT = 10.0
+    # A failed attempt is retried after 5 min, then 10, 20, ... (at most 6 h); after this many
+    # attempts the message is marked failed.
+    REMINDER_MAX_ATTEMPTS = 8
+    REMINDER_RETRY_MINUTES = 5
+    # Messages one run claims at a time, and how long a claim holds before another run may
+    # take the message back (a run that died mid-batch).
+    REMINDER_BATCH_SIZE = 50
+    REMINDER_CLAIM_MINUTES = 15
+    # "You can donate again" goes out only when that day is at most this many days ago, so
+    # switching reminders on does not write to everyone who could have given for years.
+    REMINDER_ELIGIBLE_WITHIN_DAYS = 30
 
 
 class ProductionConfig(Config):
@@ -157,6 +176,12 @@ _ENV_CASTS = {
     "RATELIMIT_SWALLOW_ERRORS": _truthy,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_MAX_HOURS": int,
+    "REMINDER_WEBHOOK_TIMEOUT": float,
+    "REMINDER_MAX_ATTEMPTS": int,
+    "REMINDER_RETRY_MINUTES": int,
+    "REMINDER_BATCH_SIZE": int,
+    "REMINDER_CLAIM_MINUTES": int,
+    "REMINDER_ELIGIBLE_WITHIN_DAYS": int,
 }
 # DONORCLUB_DATABASE_URL is the documented name for SQLAlchemy's setting.
 _ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}

@@ -72,6 +72,30 @@ class DriveKind(StrEnum):
     MARROW_RECRUITMENT = "marrow_recruitment"
 
 
+class MessageKind(StrEnum):
+    """What a message to a member is about (services/reminders.py composes each)."""
+
+    ELIGIBLE_AGAIN = "eligible_again"  # their next date for their preferred kind has come
+    DRIVE_INVITATION = "drive_invitation"
+    DONATION_THANKS = "donation_thanks"  # after a recorded donation, with the new totals
+    CERTIFICATE_ISSUED = "certificate_issued"
+
+
+class MessageChannel(StrEnum):
+    EMAIL = "email"  # SMTP (services/mail.py)
+    WEBHOOK = "webhook"  # a signed JSON POST to an SMS or chat gateway
+
+
+class MessageStatus(StrEnum):
+    """A message's place in the outbox (services/outbox.py)."""
+
+    QUEUED = "queued"  # waiting for its next attempt (the first, or a retry after an error)
+    SENDING = "sending"  # claimed by one `reminders send` run
+    SENT = "sent"
+    FAILED = "failed"  # given up: a permanent refusal, or too many attempts
+    CANCELLED = "cancelled"  # no longer to be sent (consent withdrawn, deferred, voided, ...)
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
@@ -98,6 +122,7 @@ class AuditAction(StrEnum):
     DOWNLOAD = "download"  # a PDF document about people (member card, nomination list)
     SESSION_END = "session_end"
     SESSIONS_END = "sessions_end"
+    UNSUBSCRIBE = "unsubscribe"  # a member withdrew contact consent through a message's link
 
 
 class SessionEndReason(StrEnum):

@@ -5,6 +5,7 @@ from .club import Club, club_coordinators
 from .donation import Deferral, Donation
 from .drive import Drive, DriveParticipant
 from .member import Member
+from .outbox import OutboxMessage
 from .referral import Referral, ReferralEvent
 from .user import ApiToken, User
 from .user_session import UserSession
@@ -20,6 +21,7 @@ __all__ = [
     "Drive",
     "DriveParticipant",
     "Member",
+    "OutboxMessage",
     "Referral",
     "ReferralEvent",
     "User",

@@ -1,7 +1,7 @@
 """Clubs and the coordinators who run them."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +33,10 @@ class Club(db.Model):
     logo_type: Mapped[str | None] = mapped_column(sa.String(20))
     # The club's own milestone thresholds; None uses the rule set's defaults.
     milestones: Mapped[dict | None] = mapped_column(sa.JSON)
+    # No reminder leaves between these two local times (in `timezone`); both None: any time.
+    # From 21:00 to 08:00 by default: the quiet span may cross midnight.
+    quiet_from: Mapped[time | None] = mapped_column(sa.Time, default=time(21, 0))
+    quiet_until: Mapped[time | None] = mapped_column(sa.Time, default=time(8, 0))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(  # noqa: F821

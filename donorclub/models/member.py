@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..domain.enums import BloodGroup, MemberStatus, Sex
+from ..domain.enums import BloodGroup, DonationKind, MemberStatus, Sex
 from ..extensions import db
 from .name_order import SORT_KEY_LENGTH, name_sort_key
 from .types import Timestamp, str_enum, utcnow
@@ -47,6 +47,10 @@ class Member(db.Model):
         str_enum(MemberStatus, "member_status"), default=MemberStatus.ACTIVE
     )
     consent_contact: Mapped[bool] = mapped_column(default=False)
+    # The kind "you can donate again" reminders are about; None: the kind of their last
+    # donation, or whole blood before their first.
+    preferred_kind: Mapped[DonationKind | None] = mapped_column(
+        str_enum(DonationKind, "preferred_kind"))
     consent_public_verification: Mapped[bool] = mapped_column(default=False)
     # Appear by name on the club's marrow-referral leaderboard.
     consent_leaderboard: Mapped[bool] = mapped_column(default=False)

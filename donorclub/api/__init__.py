@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app, request
 from flask_smorest import Api, Blueprint
 
 from ..extensions import csrf, limiter
@@ -35,6 +35,24 @@ def _api_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul() -> None:
+    """A NUL character in the query or the JSON body is answered 400: no column can store it
+    (PostgreSQL refuses it outright), so it is never a value anybody meant."""
+    body = request.get_json(silent=True) if request.is_json else None
+    if _holds_nul(list(request.args.values())) or _holds_nul(body):
+        abort(400, "The request holds a NUL character (\\u0000), which cannot be stored.")
+
+
 def _prepare(blueprint: Blueprint) -> None:
     """Once per process (blueprints are shared by every app a test run creates): token auth
     before every view, no CSRF (tokens, not cookies, authenticate), the rate limit."""
@@ -43,6 +61,7 @@ def _prepare(blueprint: Blueprint) -> None:
     from .auth import require_token
 
     blueprint.before_request(require_token)
+    blueprint.before_request(refuse_nul)
     csrf.exempt(blueprint)
     limiter.limit(_api_limit)(blueprint)
     _prepared.add(blueprint.name)

@@ -85,3 +85,19 @@ def test_get_and_patch_a_member(api, world):
     assert api("member_user").patch(url, json={"phone": "1"}).status_code == 404
     other = f"/api/v1/members/{world.member_b.id}"
     assert api("member_user").get(other).status_code == 404
+
+
+def test_a_nul_character_is_refused_with_400_and_changes_nothing(api):
+    """PostgreSQL cannot store NUL; the API answers 400 in its error format before any query."""
+    body = {"full_name": "李\x00小龙", "sex": "male", "date_of_birth": "1990-05-01",
+            "phone": "13800000000"}
+    client = api("coordinator_a")
+    response = client.post("/api/v1/clubs/club-a/members", json=body)
+    assert response.status_code == 400 and "NUL" in response.json["error"]["message"]
+    nested = client.post("/api/v1/clubs/club-a/members", json={**body, "full_name": "李小龙",
+                                                                "notes": ["a\x00"]})
+    assert nested.status_code == 400
+    query = client.get("/api/v1/clubs/club-a/members?q=%00")
+    assert query.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member).where(
+        Member.full_name.like("李%小龙"))) == 0

@@ -198,6 +198,7 @@ def register_commands(app: Flask) -> None:
     from .cli_backup import backup_command, restore_command
     from .cli_certificates import certificates_cli
     from .cli_clubs import clubs_cli
+    from .cli_reminders import reminders_cli
     from .cli_sessions import sessions_cli
 
     app.cli.add_command(users_cli)
@@ -208,6 +209,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(clubs_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

@@ -73,7 +73,7 @@ class DriveKind(StrEnum):
 
 
 class MessageKind(StrEnum):
-    """What a message to a member is about (services/reminders.py composes each)."""
+    """What a message to a member is about (services/message_drafts.py writes each)."""
 
     ELIGIBLE_AGAIN = "eligible_again"  # their next date for their preferred kind has come
     DRIVE_INVITATION = "drive_invitation"

@@ -23,6 +23,7 @@ from . import certificates as issuing
 from .errors import InvalidInput
 from .recognition import club_plan
 from .rules import rule_set_for
+from .verification import verify_url
 
 
 def fonts() -> Fonts:
@@ -36,11 +37,6 @@ def fonts() -> Fonts:
     except FontNotFound as error:
         current_app.logger.error("CERTIFICATE_CJK_FONT is unusable: %s", error)
         return load_fonts(None)
-
-
-def verify_url(serial: str) -> str:
-    """The absolute public verification address printed in the QR code."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/verify/{serial}"
 
 
 class _ClubLook:

@@ -13,7 +13,7 @@ from ..domain.enums import AuditAction, Role
 from ..domain.serials import new_serial, normalize_serial
 from ..extensions import db
 from ..models import Certificate, Club, Member, User
-from . import audit, certificate_text
+from . import audit, certificate_text, message_events
 from .access import can_manage_club
 from .errors import Conflict, InvalidInput, NotFound
 from .members import Page
@@ -37,7 +37,10 @@ def _unused_serial() -> str:
 
 
 def _new_certificate(actor: User | None, member: Member, earned: EarnedMilestone, today: date,
-                     replaces: Certificate | None = None) -> Certificate:
+                     replaces: Certificate | None = None, *, notify: bool = True
+                     ) -> Certificate:
+    """A new certificate in the session, audited, and (with `notify`) its message to the
+    member queued in the same transaction."""
     language = _language(member)
     plan = club_plan(member.club)
     word = certificate_text.counting_word(rule_set_for(member.club).code, plan.gallon)
@@ -51,6 +54,8 @@ def _new_certificate(actor: User | None, member: Member, earned: EarnedMilestone
     db.session.add(certificate)
     audit.record(actor, AuditAction.CREATE, certificate, after=audit.snapshot(certificate),
                  club_id=member.club_id)
+    if notify:
+        message_events.certificate_issued(actor, certificate)
     return certificate
 
 
@@ -91,16 +96,17 @@ def issue_certificate(actor: User | None, member: Member, award_code: str, *,
 def issue_due(actor: User | None, club: Club, *, today: date,
               member_ids: list[int] | None = None,
               chosen: set[tuple[int, str]] | None = None,
-              commit: bool = True) -> list[Certificate]:
+              commit: bool = True, notify: bool = True) -> list[Certificate]:
     """Issue every due certificate of the club, or of the chosen members, or only the chosen
     (member id, award code) pairs that are due, in one transaction: all or none. Returns them
     in the order of the due list. With commit=False they stay uncommitted in the session, for
-    a caller that commits them together with more work (printing the batch)."""
+    a caller that commits them together with more work (printing the batch). Each member is
+    told of their certificate unless `notify` is false (demo data)."""
     if chosen is not None:
         member_ids = sorted({member_id for member_id, _code in chosen})
     if member_ids is not None and len(member_ids) > MAX_BATCH:
         raise InvalidInput(_("Choose at most %(n)d members at a time.", n=MAX_BATCH))
-    issued = [_new_certificate(actor, due.member, due.earned, today)
+    issued = [_new_certificate(actor, due.member, due.earned, today, notify=notify)
               for due in due_milestones(club, today, member_ids)
               if chosen is None or (due.member.id, due.earned.milestone.code) in chosen]
     if commit:
@@ -129,6 +135,7 @@ def _revoke(actor: User | None, certificate: Certificate, reason: str) -> None:
         datetime.now(UTC), actor_id, reason)
     audit.record(actor, AuditAction.REVOKE, certificate, before=before,
                  after=audit.snapshot(certificate), club_id=certificate.member.club_id)
+    message_events.certificate_revoked(certificate)
 
 
 def revoke_certificate(actor: User | None, certificate: Certificate, reason: str) -> Certificate:

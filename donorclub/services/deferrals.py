@@ -10,7 +10,7 @@ from ..domain.enums import AuditAction
 from ..domain.rulesets import RuleSet
 from ..extensions import db
 from ..models import Deferral, Member, User
-from . import audit
+from . import audit, message_events
 from .errors import InvalidInput, NotFound
 from .member_locks import lock_members
 from .rules import rule_set_for
@@ -33,7 +33,8 @@ def record_deferral(actor: User, member: Member, reason_code: str | None, free_t
     `kinds` is None; `free_text` is then an optional note. Without a catalogue reason (None or
     "other") `free_text` is the reason and is required, and so is an end date unless the
     deferral is indefinite. `kinds` covering every kind of the rule set is stored as None.
-    Raises InvalidInput with field messages.
+    Queued "you can donate again" messages of the member are cancelled with it. Raises
+    InvalidInput with field messages.
     """
     today = today or date.today()
     rule_set = rule_set_for(member.club)
@@ -75,6 +76,7 @@ def record_deferral(actor: User, member: Member, reason_code: str | None, free_t
     db.session.add(deferral)
     audit.record(actor, AuditAction.CREATE, deferral, after=audit.snapshot(deferral),
                  club_id=member.club_id)
+    message_events.deferral_recorded(deferral)
     db.session.commit()
     return deferral
 

@@ -183,7 +183,7 @@ def _issue_demo_certificates(today: date) -> None:
         club = db.session.scalar(sa.select(Club).where(Club.slug == spec.slug))
         ids = list(db.session.scalars(sa.select(Member.id).where(
             Member.club_id == club.id, Member.member_no.in_(("0001", "0002")))))
-        issue_due(None, club, today=today, member_ids=ids)
+        issue_due(None, club, today=today, member_ids=ids, notify=False)
 
 
 def find_admin() -> User | None:

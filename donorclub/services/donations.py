@@ -11,7 +11,7 @@ from ..domain.eligibility import DonationFact, check_donation
 from ..domain.enums import AuditAction, DonationKind, DriveKind
 from ..extensions import db
 from ..models import Club, Donation, Drive, Member, User
-from . import audit
+from . import audit, message_events
 from .access import can_manage_club
 from .eligibility import deferral_facts, donation_facts, donor_of
 from .errors import Conflict, InvalidInput, NotEligible, NotFound
@@ -36,9 +36,11 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
     already has an unvoided donation of that kind on that day (even with an override), and
     NotEligible with the engine's reasons when the rules forbid it, unless `override_reason`
     says why the coordinator records it anyway; the override and the reasons it overrode are
-    audited. With `commit=False` the donation is only flushed, so a caller can record several
-    in one transaction (and roll them all back). Concurrent calls for one member are
-    serialised (`member_locks.lock_members`): the second sees the first's donation.
+    audited. A thank-you to the member (and the end of their "you can donate again") is part
+    of the same transaction (services/message_events.py). With `commit=False` the donation
+    is only flushed, so a caller can record several in one transaction (and roll them all
+    back). Concurrent calls for one member are serialised (`member_locks.lock_members`): the
+    second sees the first's donation.
     """
     fields = {}
     if donated_on > today:
@@ -91,6 +93,7 @@ def record_donation(actor: User, member: Member, *, donated_on: date, kind: str,
     if reasons:
         after["overridden_reasons"] = [r.code for r in reasons]
     audit.record(actor, AuditAction.CREATE, donation, after=after, club_id=member.club_id)
+    message_events.donation_recorded(actor, donation, today=today)
     if commit:
         db.session.commit()
     return donation
@@ -141,10 +144,12 @@ def find_donation(user: User, donation_id: int) -> Donation:
 
 def void_donation(actor: User, donation: Donation, reason: str) -> Donation:
     """Void a donation: it stays on record, marked with who, when and why, and counts for
-    nothing from then on. Raises InvalidInput without a reason of 3 to 500 characters and
-    Conflict when the donation is already voided (also when a concurrent request voided it)."""
+    nothing from then on; its thank-you, if still queued, is cancelled. Raises InvalidInput
+    without a reason of 3 to 500 characters and Conflict when the donation is already voided
+    (also when a concurrent request voided it)."""
     # Like every write to a member's record: a donation checked at the same moment sees
     # this one counted or voided, and a second void finds it voided.
     lock_members(donation.member)
     db.session.refresh(donation)
-    return void_row(actor, donation, reason, _("This donation was already voided."))
+    return void_row(actor, donation, reason, _("This donation was already voided."),
+                    also=lambda: message_events.donation_voided(donation))

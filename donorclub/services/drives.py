@@ -12,7 +12,7 @@ from ..domain.eligibility import Eligibility, Reason
 from ..domain.enums import AuditAction, DriveKind, MemberStatus
 from ..extensions import db
 from ..models import Club, Drive, DriveParticipant, Member, User
-from . import audit
+from . import audit, message_events
 from .donations import record_donation
 from .eligibility import club_eligibility
 from .errors import Conflict, InvalidInput, NotEligible, NotFound, ServiceError
@@ -54,6 +54,16 @@ class RosterRow:
         for result in self.eligibility.kinds.values():
             seen += [r for r in result.reasons if r.blocking and r not in seen]
         return seen
+
+
+@dataclass(frozen=True)
+class Invitations:
+    """What inviting did: members marked invited, invitation messages queued now, and
+    members who were to get one but could not (no contact consent, or no address)."""
+
+    invited: int
+    messages_queued: int = 0
+    not_reachable: int = 0
 
 
 @dataclass(frozen=True)
@@ -206,9 +216,14 @@ def _audit_participant(actor: User, row: DriveParticipant, before: dict | None,
         audit.record(actor, AuditAction.UPDATE, row, before=old, after=new, club_id=club_id)
 
 
-def invite_members(actor: User, drive: Drive, member_ids: list[int], *, today: date) -> int:
-    """Mark the members invited today (adding them to the drive when needed); returns how many.
-    Raises InvalidInput when none is chosen or one is not a member of the drive's club."""
+def invite_members(actor: User, drive: Drive, member_ids: list[int], *, today: date,
+                   send_messages: bool = False) -> Invitations:
+    """Mark the members invited today (adding them to the drive when needed). With
+    `send_messages`, an invitation message is queued too, in the same transaction, for each
+    active member who may come: on a blood drive only those eligible on its day, on a
+    marrow-recruitment drive everyone; none for a drive already past, and none twice for
+    the same drive and member. Raises InvalidInput when none is chosen or one is not a
+    member of the drive's club."""
     wanted = set(member_ids)
     if not wanted:
         raise InvalidInput(_("Choose at least one member to invite."),
@@ -220,8 +235,25 @@ def invite_members(actor: User, drive: Drive, member_ids: list[int], *, today: d
         row, before = _participant(drive, member_id)
         row.invited_on = today
         _audit_participant(actor, row, before, drive.club_id)
+    queued = unreachable = 0
+    if send_messages and drive.held_on >= today:
+        queued, unreachable = _queue_invitations(actor, drive, sorted(wanted))
     db.session.commit()
-    return len(wanted)
+    return Invitations(len(wanted), queued, unreachable)
+
+
+def _queue_invitations(actor: User, drive: Drive, member_ids: list[int]) -> tuple[int, int]:
+    members = list(db.session.scalars(sa.select(Member).where(
+        Member.id.in_(member_ids), Member.status == MemberStatus.ACTIVE).order_by(Member.id)))
+    kinds: dict[int, list[str]] = {}
+    if drive.kind == DriveKind.BLOOD:
+        answers = club_eligibility(drive.club_id, rule_set_for(drive.club), drive.held_on,
+                                   member_ids=member_ids
+                                   if len(member_ids) < MAX_IDS_IN_QUERY else None)
+        kinds = {m.id: [k for k, e in answers[m.id].kinds.items() if e.eligible]
+                 for m in members if m.id in answers}
+        members = [m for m in members if kinds.get(m.id)]
+    return message_events.queue_drive_invitations(actor, drive, members, kinds)
 
 
 def update_participants(actor: User, drive: Drive, signed_up: list[int], attended: list[int],

@@ -1,6 +1,7 @@
 """Eligibility of stored members: rows in, the domain engine's answer out."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -32,10 +33,27 @@ def member_eligibility(member: Member, on: date) -> Eligibility:
                     deferral_facts(member.deferrals), rule_set_for(member.club), on)
 
 
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the engine needs about one member: the donor, counted donations, deferrals."""
+
+    donor: Donor
+    donations: list[DonationFact]
+    deferrals: list[DeferralFact]
+
+
 def club_eligibility(club_id: int, rule_set, on: date,
                      member_ids: list[int] | None = None) -> dict[int, Eligibility]:
     """Eligibility of many members of one club in three queries (members, donations,
     deferrals) instead of three per member; `member_ids` narrows it to some members."""
+    return {i: evaluate(f.donor, f.donations, f.deferrals, rule_set, on)
+            for i, f in club_facts(club_id, on, member_ids).items()}
+
+
+def club_facts(club_id: int, on: date,
+               member_ids: list[int] | None = None) -> dict[int, MemberFacts]:
+    """The engine's facts about many members of one club (donations up to `on`), in three
+    queries, for callers that ask the engine more than one question per member."""
     members = sa.select(Member.id, Member.sex, Member.date_of_birth, Member.weight_kg).where(
         Member.club_id == club_id)
     if member_ids is not None:
@@ -66,7 +84,7 @@ def club_eligibility(club_id: int, rule_set, on: date,
             deferrals[row.member_id].append(DeferralFact(
                 row.starts_on, row.ends_on, frozenset(row.kinds) if row.kinds else None,
                 row.reason_code))
-    return {i: evaluate(donors[i], history[i], deferrals[i], rule_set, on) for i in ids}
+    return {i: MemberFacts(donors[i], history[i], deferrals[i]) for i in ids}
 
 
 def _only(column, member_ids: list[int] | None) -> list:

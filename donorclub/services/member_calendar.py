@@ -31,7 +31,7 @@ REFRESH_INTERVAL = timedelta(hours=12)
 LATER_THAN_USUAL = ("deferral", "annual_cap", "volume_cap", "age_min")
 
 
-def _kind_words(kind: str) -> str:
+def kind_words(kind: str) -> str:
     """A kind of donation as it reads inside a sentence ("whole blood")."""
     # Translators: kinds of donation, lower case, as they read inside "You can give %(kind)s".
     words = {"whole_blood": _("whole blood"), "platelets": _("platelets"),
@@ -77,9 +77,9 @@ def summary(kind: str, language: str, *, again: bool = True) -> str:
     with force_locale(language):
         if again:
             # Translators: the title of a calendar event on the day a member may donate again.
-            return _("You can give %(kind)s again", kind=_kind_words(kind))
+            return _("You can give %(kind)s again", kind=kind_words(kind))
         # Translators: the same for a member who has not donated yet.
-        return _("You can give %(kind)s", kind=_kind_words(kind))
+        return _("You can give %(kind)s", kind=kind_words(kind))
 
 
 def reason_text(reason: Reason, rule_set: RuleSet, language: str) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from ..domain.masking import mask_name
@@ -15,6 +16,12 @@ from ..models import Certificate, Member
 # Looked up instead of a malformed serial, so a miss costs one indexed query whatever was
 # typed: the response time does not tell a near miss from garbage.
 _NO_SUCH_SERIAL = "-"
+VERIFY_PATH = "/verify/"
+
+
+def verify_url(serial: str) -> str:
+    """The absolute public verification address of a certificate (its QR code, messages)."""
+    return current_app.config["BASE_URL"].rstrip("/") + VERIFY_PATH + serial
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Voiding a record (a donation, volunteer hours): it stays, marked who, when and why."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -14,8 +16,11 @@ from .errors import Conflict, InvalidInput
 MIN_VOID_REASON, MAX_VOID_REASON = 3, 500
 
 
-def void_row(actor: User, row, reason: str, already_voided: str):
-    """Mark `row` (a model with voided_at, voided_by_id, void_reason and a member) voided.
+def void_row(actor: User, row, reason: str, already_voided: str, *,
+             also: Callable[[], object] | None = None):
+    """Mark `row` (a model with voided_at, voided_by_id, void_reason and a member) voided;
+    `also`, when given, runs after the void and commits with it (cancelling messages about
+    the row).
 
     Raises InvalidInput without a reason of 3 to 500 characters and Conflict with
     `already_voided` when it is voided already, also when a concurrent request got there
@@ -42,5 +47,7 @@ def void_row(actor: User, row, reason: str, already_voided: str):
     old, new = audit.changed(before, audit.snapshot(row))
     audit.record(actor, AuditAction.VOID, row, before=old, after=new,
                  club_id=row.member.club_id)
+    if also is not None:
+        also()
     db.session.commit()
     return row

@@ -109,7 +109,8 @@ def test_roster_tells_who_may_give_on_the_drive_day(setting):
 def test_inviting_marks_members_and_refuses_other_clubs_members(setting):
     club, first, second, stranger, coordinator = setting
     drive = blood_drive(club, coordinator)
-    assert drives.invite_members(coordinator, drive, [first.id], today=date(2025, 11, 1)) == 1
+    assert drives.invite_members(coordinator, drive, [first.id],
+                                 today=date(2025, 11, 1)) == drives.Invitations(1, 0, 0)
     drives.invite_members(coordinator, drive, [first.id, second.id], today=date(2025, 11, 5))
     rows = {p.member_id: p for p in drives.participants_of(drive)}
     assert {m: p.invited_on for m, p in rows.items()} == {

@@ -110,6 +110,30 @@ def test_inviting_members_puts_them_on_the_list_and_the_csv(signed_in, world):
     assert "0001,王秀英,13900000001,,no,Whole blood, Platelets" in text.replace('"', "")
 
 
+def test_inviting_can_queue_invitation_messages_and_says_who_was_not_reached(signed_in, world):
+    from donorclub.models import OutboxMessage
+
+    world.member_a.consent_contact, world.member_a.email = True, "wang@example.org"
+    silent = factories.make_member(world.club_a, "0002", "李强")
+    db.session.commit()
+    drive = make_drive(world.club_a)
+    client = signed_in("coordinator_a")
+    assert re.search(r'<input [^>]*checked [^>]*name="send_messages"',
+                     client.get(url(drive)).get_data(as_text=True))
+    ids = [world.member_a.id, silent.id]
+    response = client.post(url(drive, "/invite"), data={"members": ids, "send_messages": "y"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "2 members marked as invited today. 1 invitation message queued. 1 member could " \
+           "not be reached (no consent to contact, or no address)." in page
+    assert [m.member_id for m in db.session.scalars(sa.select(OutboxMessage))] == [
+        world.member_a.id]
+    page = client.post(url(drive, "/invite"), data={"members": ids},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "2 members marked as invited today." in page and "queued" not in page
+    assert count(OutboxMessage) == 1
+
+
 def test_inviting_nobody_is_refused(signed_in, world):
     drive = make_drive(world.club_a)
     response = signed_in("coordinator_a").post(url(drive, "/invite"), data={})

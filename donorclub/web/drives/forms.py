@@ -73,6 +73,10 @@ class DriveForm(FlaskForm):
 class InviteForm(FlaskForm):
     members = ChecklistField(_l("Members to invite"), coerce=int,
                              description=_l("Eligible members come first."))
+    send_messages = BooleanField(
+        _l("Also send each member an invitation message"), default=True,
+        description=_l("Only to members who agreed to be contacted and, for a blood drive, "
+                       "who may give that day. Nobody gets the same invitation twice."))
     submit = SubmitField(_l("Mark as invited today"))
 
     def __init__(self, *args, **kwargs):

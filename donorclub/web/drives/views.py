@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -128,14 +129,29 @@ def invite(slug: str, drive_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            count = drives.invite_members(_actor(), drive, form.members.data or [],
-                                          today=date.today())
+            done = drives.invite_members(_actor(), drive, form.members.data or [],
+                                         today=date.today(),
+                                         send_messages=bool(form.send_messages.data))
         except InvalidInput as error:
             apply_field_errors(form, error)
         else:
-            flash(_("%(num)d members marked as invited today.", num=count), "success")
+            flash(_invited_message(done, bool(form.send_messages.data)), "success")
             return redirect(url_for("drives.invitations", slug=slug, drive_id=drive.id))
     return render_drive_page(club, drive, invite_form=form)
+
+
+def _invited_message(done: drives.Invitations, sent: bool) -> str:
+    text = ngettext("%(num)d member marked as invited today.",
+                    "%(num)d members marked as invited today.", done.invited)
+    if sent:
+        text += " " + ngettext("%(num)d invitation message queued.",
+                               "%(num)d invitation messages queued.", done.messages_queued)
+    if done.not_reachable:
+        text += " " + ngettext(
+            "%(num)d member could not be reached (no consent to contact, or no address).",
+            "%(num)d members could not be reached (no consent to contact, or no address).",
+            done.not_reachable)
+    return text
 
 
 @bp.route("/<int:drive_id>/participants", methods=["POST"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import time
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -24,6 +25,9 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 60
 NAME_MAX = 200
 ACCOUNT_STATUSES = ("active", "pending", "deactivated")
+# (from, until) in the club's time zone; (None, None): messages leave at any time.
+QuietHours = tuple[time | None, time | None]
+DEFAULT_QUIET_HOURS: QuietHours = (time(21, 0), time(8, 0))
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +56,20 @@ def _settings_problems(name: str, rule_set: str, locale: str, timezone: str) -> 
     return problems
 
 
+def _quiet_hours_problems(quiet_hours: QuietHours) -> dict[str, str]:
+    """Both times or neither; the span may cross midnight but cannot be empty."""
+    start, end = quiet_hours
+    if start is None and end is None:
+        return {}
+    if start is None:
+        return {"quiet_from": _("Enter when the quiet hours begin, or leave both times empty.")}
+    if end is None:
+        return {"quiet_until": _("Enter when the quiet hours end, or leave both times empty.")}
+    if start == end:
+        return {"quiet_until": _("The quiet hours must end at another time than they begin.")}
+    return {}
+
+
 def _flush_or_field_error(field: str, message: str) -> None:
     """Write the new rows; a unique value another request took in the meantime (after our own
     check) becomes the same field error the check gives."""
@@ -63,15 +81,18 @@ def _flush_or_field_error(field: str, message: str) -> None:
 
 
 def create_club(actor: User | None, *, name: str, slug: str, rule_set: str, locale: str,
-                timezone: str, as_system: bool = False) -> Club:
+                timezone: str, quiet_hours: QuietHours = DEFAULT_QUIET_HOURS,
+                as_system: bool = False) -> Club:
     """A new club. The slug is lowercase letters, digits and single hyphens, and unique; the
-    rule set, language and time zone must be known. Raises InvalidInput (with every field's
+    rule set, language and time zone must be known; the quiet hours (local times when no
+    message leaves) are both given or both None. Raises InvalidInput (with every field's
     problem at once) or PermissionDenied for non-admins; `as_system` (the command line, run
     by whoever operates the installation) creates it with no acting account."""
     if not (as_system and actor is None):  # the command line acts as the system
         _require_admin(actor)
     name, slug, timezone = name.strip(), slug.strip(), timezone.strip()
     problems = _settings_problems(name, rule_set, locale, timezone)
+    problems |= _quiet_hours_problems(quiet_hours)
     taken = _("Another club already uses this slug.")
     if not SLUG_PATTERN.fullmatch(slug) or len(slug) > SLUG_MAX:
         problems["slug"] = _("Use lowercase letters, digits and hyphens (at most %(n)d).",
@@ -83,21 +104,28 @@ def create_club(actor: User | None, *, name: str, slug: str, rule_set: str, loca
     club = Club(name=name, slug=slug, rule_set=rule_set, locale=locale, timezone=timezone)
     db.session.add(club)
     _flush_or_field_error("slug", taken)
+    # After the insert: the ORM leaves a None out of it, and the columns' defaults would win.
+    club.quiet_from, club.quiet_until = quiet_hours
     audit.record(actor, AuditAction.CREATE, club, club_id=club.id, after=audit.snapshot(club))
     db.session.commit()
     return club
 
 
 def update_club(actor: User, club: Club, *, name: str, rule_set: str, locale: str,
-                timezone: str) -> Club:
-    """Change a club's name, rule set, language or time zone (the slug stays, so links do).
-    Raises InvalidInput or PermissionDenied."""
+                timezone: str, quiet_hours: QuietHours | None = None) -> Club:
+    """Change a club's name, rule set, language, time zone or quiet hours (None keeps them;
+    the slug stays, so links do). Raises InvalidInput or PermissionDenied."""
     _require_admin(actor)
     name, timezone = name.strip(), timezone.strip()
-    if problems := _settings_problems(name, rule_set, locale, timezone):
+    problems = _settings_problems(name, rule_set, locale, timezone)
+    if quiet_hours is not None:
+        problems |= _quiet_hours_problems(quiet_hours)
+    if problems:
         raise InvalidInput(_("The club was not changed."), problems)
     before = audit.snapshot(club)
     club.name, club.rule_set, club.locale, club.timezone = name, rule_set, locale, timezone
+    if quiet_hours is not None:
+        club.quiet_from, club.quiet_until = quiet_hours
     old, new = audit.changed(before, audit.snapshot(club))
     if new:
         audit.record(actor, AuditAction.UPDATE, club, club_id=club.id, before=old, after=new)

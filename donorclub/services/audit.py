@@ -20,7 +20,7 @@ _DERIVED_COLUMNS = {"name_sort_key"}
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):  # time: a club's quiet hours
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

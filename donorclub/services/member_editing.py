@@ -10,11 +10,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from ..domain.dates import age_on
-from ..domain.enums import AuditAction, BloodGroup, MemberStatus, Sex
+from ..domain.enums import AuditAction, BloodGroup, DonationKind, MemberStatus, Sex
 from ..extensions import db
 from ..models import Club, Member, User
 from . import audit
 from .errors import Conflict, InvalidInput
+from .rules import rule_set_for
 
 MIN_AGE, MAX_AGE = 16, 100
 MIN_WEIGHT, MAX_WEIGHT = 30.0, 250.0
@@ -41,6 +42,9 @@ class MemberInput:
     consent_leaderboard: bool = False  # appear by name on the club's referral leaderboard
     notes: str = ""
     locale: str = ""  # preferred language for certificates; empty = the club's
+    # The kind "you can donate again" reminders are about, one of the club's rule set's; ""
+    # = the kind of their last donation; None = leave it as it is (callers not offering it).
+    preferred_kind: str | None = None
 
 
 # Languages a member may prefer: those certificates (and, later, the portal) are written in.
@@ -83,7 +87,7 @@ def create_member(actor: User, club: Club, data: MemberInput, *, today: date,
                   confirm_duplicate: bool = False) -> Member:
     """Add a member to the club. Raises InvalidInput, Conflict (number taken) and
     PossibleDuplicate (unless `confirm_duplicate`)."""
-    values = _validated(data, today)
+    values = _validated(data, today, club)
     values["member_no"] = values["member_no"] or next_member_no(club)
     _check_number_free(club, values["member_no"])
     if not confirm_duplicate and (
@@ -100,7 +104,7 @@ def create_member(actor: User, club: Club, data: MemberInput, *, today: date,
 def update_member(actor: User, member: Member, data: MemberInput, *, today: date,
                   confirm_duplicate: bool = False) -> Member:
     """Change a member's record; the audit event keeps only what changed."""
-    values = _validated(data, today)
+    values = _validated(data, today, member.club)
     values["member_no"] = values["member_no"] or member.member_no
     if values["member_no"] != member.member_no:
         _check_number_free(member.club, values["member_no"])
@@ -141,8 +145,9 @@ def _normal_phone(phone: str) -> str:
     return " ".join(phone.split())
 
 
-def _validated(data: MemberInput, today: date) -> dict:
-    """The input as model values, or InvalidInput naming every field that is wrong."""
+def _validated(data: MemberInput, today: date, club: Club | None = None) -> dict:
+    """The input as model values, or InvalidInput naming every field that is wrong. The
+    preferred kind is checked against the club's rule set, so only with a club."""
     fields: dict[str, str] = {}
     values = asdict(data)
     values["full_name"] = " ".join(data.full_name.split())
@@ -200,6 +205,15 @@ def _validated(data: MemberInput, today: date) -> dict:
     values["locale"] = data.locale or None
     if values["locale"] not in (None, *MEMBER_LANGUAGES):
         fields["locale"] = _("Choose a language.")
+    kind = values.pop("preferred_kind")
+    if kind is not None and club is not None:
+        if not kind:
+            values["preferred_kind"] = None
+        elif kind in rule_set_for(club).kinds and kind in {k.value for k in DonationKind}:
+            values["preferred_kind"] = DonationKind(kind)
+        else:
+            fields["preferred_kind"] = _("Choose a kind of donation the club's rules know, "
+                                         "or the kind of the last donation.")
     values["notes"] = (data.notes or "").strip()
     if len(values["notes"]) > 2000:
         fields["notes"] = _("Keep the notes under 2,000 characters.")

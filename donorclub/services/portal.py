@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..domain.eligibility import Eligibility
-from ..domain.enums import AuditAction, ReferralStatus
+from ..domain.enums import AuditAction, DonationKind, ReferralStatus
 from ..domain.masking import given_name
 from ..domain.national_awards import NextLevel, next_level
 from ..domain.rulesets import RuleSet
@@ -89,9 +89,11 @@ def own_certificate(user: User, serial: str) -> Certificate:
 
 def update_own_details(user: User, *, phone: str, email: str, locale: str,
                        consent_contact: bool, consent_public_verification: bool,
-                       consent_leaderboard: bool) -> Member:
-    """What a member may change about themself: phone, email, language and consents. Raises
-    InvalidInput naming each bad field; the change is audited as the member's own."""
+                       consent_leaderboard: bool, preferred_kind: str | None = None) -> Member:
+    """What a member may change about themself: phone, email, language, consents and the kind
+    their reminders are about (one of their club's rule set's; "" = the kind of their last
+    donation; None leaves it). Raises InvalidInput naming each bad field; the change is
+    audited as the member's own."""
     from email_validator import EmailNotValidError, validate_email
 
     member = own_member(user)
@@ -108,6 +110,9 @@ def update_own_details(user: User, *, phone: str, email: str, locale: str,
             fields["email"] = _("The email address is too long.")
     if locale and locale not in MEMBER_LANGUAGES:
         fields["locale"] = _("Choose a language.")
+    if preferred_kind and (preferred_kind not in rule_set_for(member.club).kinds
+                           or preferred_kind not in {k.value for k in DonationKind}):
+        fields["preferred_kind"] = _("Choose one of the kinds offered.")
     if fields:
         raise InvalidInput(_("Your details were not saved."), fields)
     before = audit.snapshot(member)
@@ -115,6 +120,8 @@ def update_own_details(user: User, *, phone: str, email: str, locale: str,
     member.consent_contact = consent_contact
     member.consent_public_verification = consent_public_verification
     member.consent_leaderboard = consent_leaderboard
+    if preferred_kind is not None:
+        member.preferred_kind = DonationKind(preferred_kind) if preferred_kind else None
     old, new = audit.changed(before, audit.snapshot(member))
     if new:
         audit.record(user, AuditAction.UPDATE, member, before=old, after=new)

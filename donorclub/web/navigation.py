@@ -14,6 +14,7 @@ def _club_links(club) -> tuple[list[Link], list[Link]]:
         ("members.index", url_for("members.index", slug=slug), _("Members")),
         ("donations.search", url_for("donations.search", slug=slug), _("Record donation")),
         ("drives.index", url_for("drives.index", slug=slug), _("Drives")),
+        ("messages.index", url_for("messages.index", slug=slug), _("Messages")),
         ("dashboard.eligible", url_for("dashboard.eligible", slug=slug), _("Who can donate")),
     ]
     more = [

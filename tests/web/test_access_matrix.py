@@ -20,7 +20,8 @@ from ..conftest import sign_in
 
 PUBLIC = {"static", "auth.login", "auth.invitation", "rules.index", "rules.detail",
           "verify.index", "verify.detail", "status.detail", "calendar_feed.detail",
-          "auth.forgot", "auth.reset", "language.choose"}
+          "auth.forgot", "auth.reset", "language.choose", "unsubscribe.detail",
+          "unsubscribe.stop"}
 SIGNED_IN = {"dashboard.index", "auth.logout", "auth.change_password",
              "tokens.index", "tokens.create", "tokens.revoke",
              "auth.sessions", "auth.end_session", "auth.end_other_sessions"}
@@ -80,9 +81,9 @@ def objects(world):
 
     from PIL import Image
 
-    from donorclub.domain.enums import DriveKind
+    from donorclub.domain.enums import DriveKind, MessageChannel, MessageKind, MessageStatus
     from donorclub.domain.serials import new_serial
-    from donorclub.models import Certificate, Drive, Referral, VolunteerService
+    from donorclub.models import Certificate, Drive, OutboxMessage, Referral, VolunteerService
 
     donation = factories.make_donation(world.member_b, date(2025, 1, 10), volume_ml=500)
     deferral = factories.make_deferral(world.member_b, date(2025, 2, 1), date(2025, 5, 1))
@@ -107,12 +108,18 @@ def objects(world):
                               reached_on=date(2025, 1, 10), figures={"count": 1},
                               issued_on=date(2025, 1, 11))
     db.session.add(certificate)
+    message = OutboxMessage(club_id=world.club_b.id, member_id=world.member_b.id,
+                            kind=MessageKind.DONATION_THANKS, channel=MessageChannel.EMAIL,
+                            recipient="emma@example.org", locale="en", subject="Thank you",
+                            body="Thank you for giving.", context={}, dedupe_key="matrix",
+                            status=MessageStatus.FAILED, attempts=8, last_error="550 no")
+    db.session.add(message)
     db.session.commit()
     return {"slug": world.club_b.slug, "member_id": world.member_b.id,
             "donation_id": donation.id, "deferral_id": deferral.id, "user_id": login.id,
             "code": "us", "token": "not-a-real-token", "drive_id": drive.id,
             "service_id": service.id, "referral_id": referral.id,
-            "serial": certificate.serial}
+            "serial": certificate.serial, "message_id": message.id}
 
 
 def build_url(rule_text: str, endpoint: str, values: dict) -> str:

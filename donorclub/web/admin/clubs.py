@@ -34,7 +34,8 @@ def create():
         try:
             club = admin.create_club(
                 _actor(), name=form.name.data, slug=form.slug.data, rule_set=form.rule_set.data,
-                locale=form.locale.data, timezone=form.timezone.data)
+                locale=form.locale.data, timezone=form.timezone.data,
+                quiet_hours=form.quiet_hours())
         except InvalidInput as error:
             apply_field_errors(form, error)
         else:
@@ -63,7 +64,8 @@ def edit(slug: str):
     if form.validate_on_submit():
         try:
             admin.update_club(_actor(), club, name=form.name.data, rule_set=form.rule_set.data,
-                              locale=form.locale.data, timezone=form.timezone.data)
+                              locale=form.locale.data, timezone=form.timezone.data,
+                              quiet_hours=form.quiet_hours())
         except InvalidInput as error:
             apply_field_errors(form, error)
         else:

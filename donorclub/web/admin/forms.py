@@ -1,8 +1,10 @@
 """Forms for clubs, coordinators and the account list filter."""
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -28,7 +30,17 @@ class ClubForm(FlaskForm):
                            validators=[DataRequired(), Length(max=64)],
                            description=_l("An IANA name such as Asia/Shanghai, Asia/Hong_Kong "
                                           "or Europe/London."))
+    # Local times in the time zone above; the service wants both or neither.
+    quiet_from = TimeField(_l("Quiet hours from"), default=time(21, 0), validators=[Optional()],
+                           description=_l("No reminder or invitation leaves between these two "
+                                          "times (HH:MM, local time; the span may cross "
+                                          "midnight). Leave both empty to send at any time."))
+    quiet_until = TimeField(_l("Quiet hours until"), default=time(8, 0),
+                            validators=[Optional()])
     submit = SubmitField(_l("Save"))
+
+    def quiet_hours(self) -> tuple[time | None, time | None]:
+        return self.quiet_from.data, self.quiet_until.data
 
     def prepare(self, rule_sets, *, editing: bool = False) -> "ClubForm":
         """Offer the known rule sets; an existing club keeps its slug, so editing drops it."""

@@ -17,6 +17,9 @@ from ...services import download_audit
 from ..drives.forms import DRIVE_KIND_LABELS
 from ..formatting import day
 from ..labels import label
+from ..messages.presentation import CHANNEL_LABELS as MESSAGE_CHANNEL_LABELS
+from ..messages.presentation import KIND_LABELS as MESSAGE_KIND_LABELS
+from ..messages.presentation import STATUS_LABELS as MESSAGE_STATUS_LABELS
 from ..referrals.forms import PRODUCT_LABELS
 from ..transfer.forms import TABLE_CHOICES
 
@@ -46,6 +49,7 @@ ACTIONS = {
     AuditAction.SESSIONS_END: _l("Signed out everywhere else"),
     AuditAction.EXPORT: _l("Exported a file"),
     AuditAction.DOWNLOAD: _l("Downloaded a PDF"),
+    AuditAction.UNSUBSCRIBE: _l("Unsubscribed from messages"),
 }
 ENTITIES = {
     "clubs": _l("Club"),
@@ -60,6 +64,7 @@ ENTITIES = {
     "drives": _l("Drive"),
     "volunteer_services": _l("Volunteer service"),
     "user_sessions": _l("Session"),
+    "outbox_messages": _l("Message to a member"),
 }
 
 # The words for the keys of an event's before/after: the columns of the audited models
@@ -167,6 +172,25 @@ FIELDS = {
     "logo": _l("Logo"),
     "logo_type": _l("Logo format"),
     "milestones": _l("Milestones"),
+    "quiet_from": _l("Quiet hours from"),
+    "quiet_until": _l("Quiet hours until"),
+    # members
+    "preferred_kind": _l("Preferred kind for reminders"),
+    # messages to members (the outbox)
+    "channel": _l("Channel"),
+    "recipient": _l("Sent to"),
+    "subject": _l("Subject"),
+    "body": _l("Text"),
+    "context": _l("About"),
+    "dedupe_key": _l("Event key"),
+    "attempts": _l("Attempts"),
+    "next_attempt_at": _l("Next attempt"),
+    "claim_token": _l("Claim"),
+    "claimed_by": _l("Claimed by"),
+    "claimed_at": _l("Claimed at"),
+    "sent_at": _l("Sent at"),
+    "last_error": _l("Last error"),
+    "cancel_reason": _l("Why it was cancelled"),
     # accounts and API tokens
     "active": _l("Can sign in"),
     "last_login_at": _l("Last sign-in"),
@@ -195,6 +219,7 @@ FIELD_OVERRIDES = {
     ("referrals", "status"): _l("Stage"),
     ("referral_events", "status"): _l("Stage"),
     ("drives", "kind"): _l("Kind of drive"),
+    ("outbox_messages", "kind"): _l("Kind of message"),
     ("members", "locale"): _l("Preferred language"),
     ("clubs", "locale"): _l("Default language"),
     ("clubs", "name"): _l("Club name"),
@@ -221,6 +246,9 @@ _TABLES = {choice.value: choice.label for choice in TABLE_CHOICES} | {"all": _l(
 VALUE_OVERRIDES = {
     ("drives", "kind"): {str(code): text for code, text in DRIVE_KIND_LABELS.items()},
     ("referral_events", "product"): PRODUCT_LABELS,
+    ("outbox_messages", "status"): {str(k): v for k, v in MESSAGE_STATUS_LABELS.items()},
+    ("outbox_messages", "kind"): {str(k): v for k, v in MESSAGE_KIND_LABELS.items()},
+    ("outbox_messages", "channel"): {str(k): v for k, v in MESSAGE_CHANNEL_LABELS.items()},
     ("users", "role"): {Role.ADMIN.value: _l("Administrator"),
                         Role.COORDINATOR.value: _l("Coordinator"),
                         Role.MEMBER.value: _l("Member")},

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from ...domain.enums import BloodGroup, MemberStatus, Sex
+from ...domain.enums import BloodGroup, DonationKind, MemberStatus, Sex
 from ...services.member_editing import MemberInput
 from ..labels import label
 
@@ -33,6 +33,9 @@ class MemberForm(FlaskForm):
     joined_on = DateField(_l("Joined on"), validators=[InputRequired()])
     status = SelectField(_l("Status"), validators=[InputRequired()])
     consent_contact = BooleanField(_l("Agrees to be contacted (reminders, drive invitations)"))
+    preferred_kind = SelectField(_l("Preferred donation kind for reminders"),
+                                 validators=[Optional()],
+                                 description=_l("\"You can donate again\" is about this kind."))
     consent_public_verification = BooleanField(
         _l("Agrees that certificates can be verified publicly"))
     consent_leaderboard = BooleanField(
@@ -50,6 +53,13 @@ class MemberForm(FlaskForm):
         self.status.choices = [(s.value, label(s)) for s in MemberStatus]
         self.locale.choices = [("", _l("The club's language")), ("zh_Hans", "中文"),
                                ("en", "English")]
+        self.offer_kinds([kind.value for kind in DonationKind])
+
+    def offer_kinds(self, kinds) -> "MemberForm":
+        """The preferred kinds to choose from: those of the club's rule set."""
+        self.preferred_kind.choices = [("", _l("The kind of their last donation"))] + [
+            (kind, label(kind)) for kind in kinds]
+        return self
 
     def to_input(self) -> MemberInput:
         return MemberInput(
@@ -62,6 +72,7 @@ class MemberForm(FlaskForm):
             consent_public_verification=bool(self.consent_public_verification.data),
             consent_leaderboard=bool(self.consent_leaderboard.data),
             notes=self.notes.data or "", locale=self.locale.data or "",
+            preferred_kind=self.preferred_kind.data or "",
         )
 
     @classmethod
@@ -77,6 +88,7 @@ class MemberForm(FlaskForm):
             consent_public_verification=member.consent_public_verification,
             consent_leaderboard=member.consent_leaderboard, notes=member.notes,
             locale=member.locale or "",
+            preferred_kind=member.preferred_kind.value if member.preferred_kind else "",
         )
 
 

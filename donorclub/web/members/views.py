@@ -10,6 +10,7 @@ from ...services import (
     member_editing,
     member_links,
     members,
+    message_log,
     recognition,
     referrals,
     volunteering,
@@ -20,6 +21,7 @@ from ...services.rules import rule_set_for
 from ...services.status_page import status_url
 from ..donations.forms import DonationForm
 from ..forms import apply_field_errors, form_status, row_number
+from ..messages import presentation as message_presentation
 from ..permissions import staff_required
 from . import bp
 from .forms import MemberFilterForm, MemberForm
@@ -59,6 +61,8 @@ def render_member_page(club, member, form=None, *, refused=None, rule_set=None, 
         status_link=_status_link(member),
         volunteering=volunteering.member_summary(member, rule_set),
         marrow=referrals.own_marrow_donations(member),
+        messages=message_log.recent_for_member(member),
+        message_labels=message_presentation.labels_for(club.timezone),
     ), status
 
 
@@ -97,7 +101,7 @@ def detail(slug: str, member_id: int):
 @staff_required
 def create(slug: str):
     club = clubs.get_club(current_user, slug)
-    form = MemberForm()
+    form = MemberForm().offer_kinds(rule_set_for(club).kinds)
     if not form.is_submitted():
         form.joined_on.data = date.today()
     duplicates = []
@@ -121,6 +125,7 @@ def create(slug: str):
 def edit(slug: str, member_id: int):
     club, member = load_member(slug, member_id)
     form = MemberForm() if request.method == "POST" else MemberForm.for_member(member)
+    form.offer_kinds(rule_set_for(club).kinds)
     duplicates = []
     if form.validate_on_submit():
         try:

@@ -9,6 +9,7 @@ from ...services import portal
 from ...services.certificate_printing import certificate_pdf
 from ...services.certificates import record_printing
 from ...services.errors import InvalidInput
+from ...services.rules import rule_set_for
 from ..downloads import download
 from ..forms import apply_field_errors, form_status
 from ..permissions import member_required
@@ -37,14 +38,17 @@ def details():
         "phone": member.phone, "email": member.email, "locale": member.locale or "",
         "consent_contact": member.consent_contact,
         "consent_public_verification": member.consent_public_verification,
-        "consent_leaderboard": member.consent_leaderboard})
+        "consent_leaderboard": member.consent_leaderboard,
+        "preferred_kind": member.preferred_kind.value if member.preferred_kind else ""})
+    form.offer_kinds(rule_set_for(member.club).kinds)
     if form.validate_on_submit():
         try:
             portal.update_own_details(
                 _user(), phone=form.phone.data or "", email=form.email.data or "",
                 locale=form.locale.data or "", consent_contact=form.consent_contact.data,
                 consent_public_verification=form.consent_public_verification.data,
-                consent_leaderboard=form.consent_leaderboard.data)
+                consent_leaderboard=form.consent_leaderboard.data,
+                preferred_kind=form.preferred_kind.data or "")
         except InvalidInput as error:
             apply_field_errors(form, error)
         else:

@@ -64,6 +64,8 @@ class Invitations:
     invited: int
     messages_queued: int = 0
     not_reachable: int = 0
+    already_messaged: int = 0  # had this drive's invitation message before
+    not_eligible: int = 0  # may not give on a blood drive's day: marked invited, no message
 
 
 @dataclass(frozen=True)
@@ -235,17 +237,17 @@ def invite_members(actor: User, drive: Drive, member_ids: list[int], *, today: d
         row, before = _participant(drive, member_id)
         row.invited_on = today
         _audit_participant(actor, row, before, drive.club_id)
-    queued = unreachable = 0
+    done = Invitations(len(wanted))
     if send_messages and drive.held_on >= today:
-        queued, unreachable = _queue_invitations(actor, drive, sorted(wanted))
+        done = _queue_invitations(actor, drive, sorted(wanted))
     db.session.commit()
-    return Invitations(len(wanted), queued, unreachable)
+    return done
 
 
-def _queue_invitations(actor: User, drive: Drive, member_ids: list[int]) -> tuple[int, int]:
+def _queue_invitations(actor: User, drive: Drive, member_ids: list[int]) -> Invitations:
     members = list(db.session.scalars(sa.select(Member).where(
         Member.id.in_(member_ids), Member.status == MemberStatus.ACTIVE).order_by(Member.id)))
-    kinds: dict[int, list[str]] = {}
+    active, kinds = len(members), {}
     if drive.kind == DriveKind.BLOOD:
         answers = club_eligibility(drive.club_id, rule_set_for(drive.club), drive.held_on,
                                    member_ids=member_ids
@@ -253,7 +255,9 @@ def _queue_invitations(actor: User, drive: Drive, member_ids: list[int]) -> tupl
         kinds = {m.id: [k for k, e in answers[m.id].kinds.items() if e.eligible]
                  for m in members if m.id in answers}
         members = [m for m in members if kinds.get(m.id)]
-    return message_events.queue_drive_invitations(actor, drive, members, kinds)
+    queued, unreachable, already = message_events.queue_drive_invitations(
+        actor, drive, members, kinds)
+    return Invitations(len(member_ids), queued, unreachable, already, active - len(members))
 
 
 def update_participants(actor: User, drive: Drive, signed_up: list[int], attended: list[int],

@@ -13,7 +13,7 @@ from ..domain.dates import age_on
 from ..domain.enums import AuditAction, BloodGroup, DonationKind, MemberStatus, Sex
 from ..extensions import db
 from ..models import Club, Member, User
-from . import audit
+from . import audit, message_events
 from .errors import Conflict, InvalidInput
 from .rules import rule_set_for
 
@@ -120,6 +120,7 @@ def update_member(actor: User, member: Member, data: MemberInput, *, today: date
     old.pop("updated_at", None)
     if new:
         audit.record(actor, AuditAction.UPDATE, member, before=old, after=new)
+        message_events.member_details_changed(member, new)
     db.session.commit()
     return member
 

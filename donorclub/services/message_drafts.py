@@ -88,10 +88,12 @@ Prepared = tuple[dict[str, Any], str, dict[str, Any]]
 
 
 def _eligible_again(member: Member, language: str, *, kind: str, since: date,
-                    next_drive: Drive | None = None) -> Prepared:
+                    next_drive: Drive | None = None, today: date | None = None) -> Prepared:
     """`since`: the first day of this eligibility period; `next_drive`: the club's next blood
-    drive, when one is planned soon."""
+    drive, when one is planned soon; `today`: the club's date when it is queued (a period
+    that began before it is told as "since", not "from today")."""
     values = {"kind_words": kind_words(kind), "since": _day(since, language),
+              "since_earlier": today is not None and since < today,
               "next_drive_day": _day(next_drive.held_on, language) if next_drive else "",
               "next_drive_place": next_drive.place if next_drive else ""}
     context = {"kind": kind, "since": since.isoformat()}

@@ -72,11 +72,12 @@ def certificate_revoked(certificate: Certificate) -> int:
 
 
 def queue_drive_invitations(actor: User | None, drive: Drive, members: Sequence[Member],
-                            eligible_kinds: dict[int, list[str]]) -> tuple[int, int]:
+                            eligible_kinds: dict[int, list[str]]) -> tuple[int, int, int]:
     """Queue an invitation to the drive for each of `members` (the caller chose them: those
     eligible on a blood drive's day) who is active and may be contacted; inviting someone
-    again queues nothing new. Returns (queued, not reachable: no consent or no address)."""
-    queued = unreachable = 0
+    again queues nothing new. Returns (queued, not reachable: no consent or no address,
+    already invited by message before)."""
+    queued = unreachable = already = 0
     for member in members:
         if member.status != MemberStatus.ACTIVE:
             continue
@@ -87,4 +88,18 @@ def queue_drive_invitations(actor: User | None, drive: Drive, members: Sequence[
                           eligible_kinds=eligible_kinds.get(member.id, []), coordinator=actor)
         if outbox.enqueue(member, draft, actor=actor):
             queued += 1
-    return queued, unreachable
+        else:
+            already += 1
+    return queued, unreachable, already
+
+
+def member_details_changed(member: Member, after: dict) -> int:
+    """After a member's details were saved (by a coordinator or themself): withdrawing contact
+    consent, or leaving active status, cancels every message still queued for them at once
+    (the sender would refuse them anyway; this way the log says so now). `after` holds the
+    changed values, as audit.changed gives them. Returns how many were cancelled."""
+    if after.get("consent_contact") is False:
+        return outbox.cancel_queued("consent withdrawn", member_id=member.id)
+    if "status" in after and member.status != MemberStatus.ACTIVE:
+        return outbox.cancel_queued(f"member {member.status.value}", member_id=member.id)
+    return 0

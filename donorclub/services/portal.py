@@ -15,7 +15,7 @@ from ..domain.national_awards import NextLevel, next_level
 from ..domain.rulesets import RuleSet
 from ..extensions import db
 from ..models import Certificate, Member, Referral, User
-from . import audit
+from . import audit, message_events
 from .eligibility import member_eligibility
 from .errors import InvalidInput, NotFound
 from .member_editing import MEMBER_LANGUAGES
@@ -125,5 +125,6 @@ def update_own_details(user: User, *, phone: str, email: str, locale: str,
     old, new = audit.changed(before, audit.snapshot(member))
     if new:
         audit.record(user, AuditAction.UPDATE, member, before=old, after=new)
+        message_events.member_details_changed(member, new)
     db.session.commit()
     return member

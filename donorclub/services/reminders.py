@@ -161,7 +161,7 @@ def _queue_eligible_in(club: Club, today: date, within: timedelta) -> int:
         if eligible_again_key(member.id, kind, since) not in known:
             queued += outbox.enqueue(member, draft_for(
                 member, MessageKind.ELIGIBLE_AGAIN, kind=kind, since=since,
-                next_drive=next_drive))
+                next_drive=next_drive, today=today))
     return queued
 
 

@@ -89,9 +89,13 @@ def test_eligible_again_reads_in_english_with_the_next_drive_and_the_links(club)
     person = member(club, "0001")
     drive = blood_drive(club, place="Hall <B> & Co's")
     draft = message_drafts.draft_for(person, MessageKind.ELIGIBLE_AGAIN, kind="whole_blood",
-                                     since=date(2025, 9, 20), next_drive=drive)
+                                     since=date(2025, 9, 20), next_drive=drive,
+                                     today=date(2025, 9, 20))
     assert draft.subject == "You can give whole blood again"
-    assert "From 20 September 2025 you may give whole blood again." in draft.body
+    assert "From today, 20 September 2025, you may give whole blood again." in draft.body
+    later = message_drafts.draft_for(person, MessageKind.ELIGIBLE_AGAIN, kind="whole_blood",
+                                     since=date(2025, 9, 20), today=date(2025, 9, 26))
+    assert "Since 20 September 2025 you may give whole blood again." in later.body
     assert "15 October 2025 at Hall <B> & Co's." in draft.body  # plain text: not escaped
     assert draft.body.startswith("Dear Donor 0001,\n\n")
     unsubscribe = reminders.unsubscribe_url(person)
@@ -136,8 +140,11 @@ def test_a_drive_invitation_tells_the_day_place_kinds_and_whom_to_reply_to(
     assert draft.context["reply_to"] == "coord@example.org"
     marrow = blood_drive(club, kind=DriveKind.MARROW_RECRUITMENT)
     draft = message_drafts.draft_for(person, MessageKind.DRIVE_INVITATION, drive=marrow)
-    assert "registry" in draft.body and "may give" not in draft.body
-    assert "reply to your club's coordinator" in draft.body
+    registry, may_give, coordinator_words = {
+        "en": ("registry", "may give", "reply to your club's coordinator"),
+        "zh_Hans": ("造血干细胞", "可以捐献", "俱乐部的协调员")}[language]
+    assert registry in draft.body and may_give not in draft.body
+    assert coordinator_words in draft.body
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -334,12 +341,13 @@ def test_drive_invitations_go_to_members_eligible_that_day_with_consent(club, co
     drive = blood_drive(club)
     ids = [eligible.id, silent.id, too_soon.id, gone.id]
     done = drives.invite_members(coordinator, drive, ids, today=TODAY, send_messages=True)
-    assert done == drives.Invitations(invited=4, messages_queued=1, not_reachable=1)
+    assert done == drives.Invitations(invited=4, messages_queued=1, not_reachable=1,
+                                      already_messaged=0, not_eligible=1)
     [invitation] = messages()
     assert invitation.member_id == eligible.id and invitation.context["drive_id"] == drive.id
     assert "whole blood or platelets" in invitation.body
     again = drives.invite_members(coordinator, drive, ids, today=TODAY, send_messages=True)
-    assert again == drives.Invitations(4, 0, 1) and len(messages()) == 1
+    assert again == drives.Invitations(4, 0, 1, 1, 1) and len(messages()) == 1
     assert drives.invite_members(coordinator, drive, ids, today=TODAY).messages_queued == 0
 
 
@@ -437,3 +445,29 @@ def test_reasons_not_to_send_a_queued_message(club, coordinator):
     assert reminders.reason_not_to_send(invitation, NOW) == "member left"
     person.status, person.consent_contact = MemberStatus.ACTIVE, False
     assert reminders.reason_not_to_send(invitation, NOW) == "consent withdrawn"
+
+
+def test_withdrawing_consent_or_leaving_in_the_forms_cancels_queued_messages_at_once(
+        club, coordinator):
+    from donorclub.services import member_editing, outbox, portal
+
+    first, second = member(club, "0001"), member(club, "0002")
+    user = factories.make_user("donor0002@example.org", Role.MEMBER, member=second)
+    for person in (first, second):
+        assert outbox.enqueue(person, message_drafts.draft_for(
+            person, MessageKind.ELIGIBLE_AGAIN, kind="whole_blood", since=TODAY))
+    db.session.commit()
+    data = member_editing.MemberInput(
+        full_name=first.full_name, sex=first.sex.value, date_of_birth=first.date_of_birth,
+        joined_on=first.joined_on, email=first.email, member_no=first.member_no,
+        consent_contact=True, status=MemberStatus.ACTIVE.value)
+    member_editing.update_member(coordinator, first, data, today=TODAY)
+    assert [m.status for m in messages()] == [MessageStatus.QUEUED] * 2  # nothing withdrawn
+    member_editing.update_member(
+        coordinator, first, member_editing.MemberInput(
+            **{**data.__dict__, "status": MemberStatus.LEFT.value}), today=TODAY)
+    portal.update_own_details(user, phone="", email=second.email, locale="",
+                              consent_contact=False, consent_public_verification=False,
+                              consent_leaderboard=False)
+    assert [(m.status, m.cancel_reason) for m in messages()] == [
+        (MessageStatus.CANCELLED, "member left"), (MessageStatus.CANCELLED, "consent withdrawn")]

@@ -131,6 +131,10 @@ def test_inviting_can_queue_invitation_messages_and_says_who_was_not_reached(sig
     page = client.post(url(drive, "/invite"), data={"members": ids},
                        follow_redirects=True).get_data(as_text=True)
     assert "2 members marked as invited today." in page and "queued" not in page
+    again = client.post(url(drive, "/invite"), data={"members": ids, "send_messages": "y"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "0 invitation messages queued. 1 member already had this invitation: not sent " \
+           "again." in again
     assert count(OutboxMessage) == 1
 
 

@@ -146,6 +146,15 @@ def _invited_message(done: drives.Invitations, sent: bool) -> str:
     if sent:
         text += " " + ngettext("%(num)d invitation message queued.",
                                "%(num)d invitation messages queued.", done.messages_queued)
+    if done.already_messaged:
+        text += " " + ngettext(
+            "%(num)d member already had this invitation: not sent again.",
+            "%(num)d members already had this invitation: not sent again.",
+            done.already_messaged)
+    if done.not_eligible:
+        text += " " + ngettext(
+            "%(num)d member may not give on the drive's day: no message.",
+            "%(num)d members may not give on the drive's day: no message.", done.not_eligible)
     if done.not_reachable:
         text += " " + ngettext(
             "%(num)d member could not be reached (no consent to contact, or no address).",

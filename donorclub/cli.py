@@ -75,6 +75,9 @@ def demo_data_command(if_empty):
     if result.loaded:
         click.echo(f"Loaded demo data: {result.clubs} clubs, {result.members} members, "
                    f"{result.donations} donations.")
+        if result.messages:
+            click.echo(f"{result.messages} reminders queued: `flask --app donorclub reminders "
+                       "send` delivers them (into instance/outbox/ while MAIL_SERVER is empty).")
     else:
         click.echo("Demo data already present (or the database has clubs): nothing loaded.")
     if result.logins:

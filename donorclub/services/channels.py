@@ -72,6 +72,9 @@ def send_email(message: OutboxMessage, unsubscribe_url: str) -> None:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
+    # A drive invitation is answered to the coordinator who sent it, not to no-reply.
+    if reply_to := (message.context or {}).get("reply_to"):
+        headers["Reply-To"] = str(reply_to)
     try:
         built = mail.build_message(address, message.subject, message.body, headers=headers)
     except ValueError as error:  # a line break in a header: nothing can make it sendable

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -117,6 +117,7 @@ class DemoResult:
     clubs: int = 0
     members: int = 0
     donations: int = 0
+    messages: int = 0  # "you can donate again" reminders queued for the reachable members
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, email, password)
 
 
@@ -170,6 +171,7 @@ def load_demo_data(today: date, *, only_if_empty: bool = False) -> DemoResult:
                         role=Role.MEMBER, password=DEMO_PASSWORDS[Role.MEMBER],
                         club_slugs=[spec.slug], member_no=member_no)
     _issue_demo_certificates(today)
+    result.messages = _queue_demo_reminders(today)
     result.logins = demo_logins()
     return result
 
@@ -186,6 +188,14 @@ def _issue_demo_certificates(today: date) -> None:
         issue_due(None, club, today=today, member_ids=ids, notify=False)
 
 
+def _queue_demo_reminders(today: date) -> int:
+    """Queue (never send) the reminders due today, so the message log has rows from the first
+    run; `flask reminders send` delivers them (into instance/outbox/ without a mail server)."""
+    from .reminders import queue_eligible_again
+
+    return queue_eligible_again(now=datetime.combine(today, time(12), tzinfo=UTC))
+
+
 def find_admin() -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == ADMIN_EMAIL))
 
@@ -200,7 +210,8 @@ def _make_member(rng: random.Random, spec: DemoClubSpec, club: Club, n: int, tod
     if spec.rule_set == "cn":
         name = rng.choice(CN_SURNAMES) + rng.choice(CN_GIVEN)
         phone = "13" + "".join(str(rng.randrange(10)) for _ in range(9))
-        email = None
+        # The two members with demo logins have an email, so Chinese reminders show too.
+        email = f"{spec.slug}-{n:04d}@{DEMO_DOMAIN}" if n <= 2 else None
     else:
         given = rng.choice(EN_GIVEN_F if sex == Sex.FEMALE else EN_GIVEN_M)
         surname = rng.choice(EN_SURNAMES)

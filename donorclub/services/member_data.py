@@ -20,6 +20,7 @@ from ..models import (
     Certificate,
     DriveParticipant,
     Member,
+    OutboxMessage,
     Referral,
     VolunteerService,
 )
@@ -34,7 +35,8 @@ COLUMNS = {
     "profile": (
         "club", "club_slug", "member_no", "full_name", "sex", "date_of_birth", "blood_group",
         "weight_kg", "phone", "email", "joined_on", "language", "status", "consent_contact",
-        "consent_public_verification", "consent_leaderboard", "notes", "status_link",
+        "consent_public_verification", "consent_leaderboard", "preferred_kind", "notes",
+        "status_link",
         "calendar_link", "login_email", "login_created_at", "login_last_signed_in_at",
         "created_at", "updated_at"),
     "donations": (
@@ -55,6 +57,8 @@ COLUMNS = {
         "candidate_email", "registry", "registry_donor_id", "status", "referred_on",
         "consent_contact"),
     "referral_stages": ("referral_id", "status", "occurred_on", "product"),
+    "messages": ("queued_at", "kind", "channel", "recipient", "language", "subject", "body",
+                 "status", "sent_at", "cancel_reason"),
     "audit_events": ("occurred_at", "action", "fields"),
 }
 
@@ -68,8 +72,9 @@ def export_filename(member: Member, today: date, extension: str) -> str:
 def member_data(member: Member, today: date) -> dict:
     """The member's data as one JSON-ready document: profile, donations (voided ones with why),
     deferrals, certificates, volunteer service, drives, the referrals they made (candidates
-    by first name only), the referral where they are the candidate, and the audit events
-    about their member record (without who made them). Nothing about any other member."""
+    by first name only), the referral where they are the candidate, the messages sent (or
+    queued) to them, and the audit events about their member record (without who made
+    them). Nothing about any other member."""
     referrals_made = _referrals(Referral.referrer_id == member.id)
     as_candidate = _referrals(Referral.candidate_member_id == member.id)
     return {
@@ -91,6 +96,9 @@ def member_data(member: Member, today: date) -> dict:
         "referral_as_candidate": [
             {**_row("referral_as_candidate", _candidate(r)), "stages": _stages(r)}
             for r in as_candidate],
+        "messages": [_row("messages", (m.created_at, m.kind, m.channel, m.recipient, m.locale,
+                                       m.subject, m.body, m.status, m.sent_at,
+                                       m.cancel_reason)) for m in _messages(member)],
         "audit_events": [_row("audit_events", (e.occurred_at, e.action, _fields(e)))
                          for e in _audit_events(member)],
     }
@@ -150,7 +158,8 @@ def _profile(member: Member) -> dict:
         member.club.name, member.club.slug, member.member_no, member.full_name, member.sex,
         member.date_of_birth, member.blood_group, member.weight_kg, member.phone, member.email,
         member.joined_on, member.locale, member.status, member.consent_contact,
-        member.consent_public_verification, member.consent_leaderboard, member.notes,
+        member.consent_public_verification, member.consent_leaderboard, member.preferred_kind,
+        member.notes,
         member.status_nonce is not None, member.calendar_nonce is not None,
         login.email if login else None, login.created_at if login else None,
         login.last_login_at if login else None, member.created_at, member.updated_at))
@@ -175,6 +184,12 @@ def _deferrals(member: Member) -> list[dict]:
                                        sorted(d.kinds) if d.kinds else [], d.note,
                                        d.created_at)))
     return rows
+
+
+def _messages(member: Member) -> list[OutboxMessage]:
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.member_id == member.id)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)))
 
 
 def _certificates(member: Member) -> list[Certificate]:

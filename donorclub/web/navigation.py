@@ -14,10 +14,10 @@ def _club_links(club) -> tuple[list[Link], list[Link]]:
         ("members.index", url_for("members.index", slug=slug), _("Members")),
         ("donations.search", url_for("donations.search", slug=slug), _("Record donation")),
         ("drives.index", url_for("drives.index", slug=slug), _("Drives")),
-        ("messages.index", url_for("messages.index", slug=slug), _("Messages")),
         ("dashboard.eligible", url_for("dashboard.eligible", slug=slug), _("Who can donate")),
     ]
     more = [
+        ("messages.index", url_for("messages.index", slug=slug), _("Messages")),
         ("certificates.index", url_for("certificates.index", slug=slug), _("Certificates")),
         ("referrals.index", url_for("referrals.index", slug=slug), _("Marrow referrals")),
         ("volunteering.index", url_for("volunteering.index", slug=slug), _("Volunteer hours")),

@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, Page, expect
 from donorclub.domain.enums import Role
 from donorclub.extensions import db
 from donorclub.models import Certificate, Club, Drive, Member, Referral
+from donorclub.services import reminders
 from donorclub.services.demo import ADMIN_EMAIL, CN_CLUB, DEMO_DOMAIN, DEMO_PASSWORDS
 
 LANGUAGES = {"en": ("English", "en"), "zh": ("中文", "zh-Hans")}  # switcher button, <html lang>
@@ -67,6 +68,7 @@ SCREENS = [
     Screen("visitor", "verify-result", "/verify/{serial}"),
     Screen("visitor", "rules", "/rules/"),
     Screen("visitor", "rules-cn", "/rules/cn"),
+    Screen("visitor", "unsubscribe", "/unsubscribe/{unsubscribe}"),
     Screen("member", "portal", "/me/"),
     Screen("member", "details", "/me/details"),
     Screen("member", "rules", "/rules/"),
@@ -80,6 +82,7 @@ SCREENS = [
     Screen("coordinator", "record-donation-form", "/clubs/{slug}/donations/new/{member}"),
     Screen("coordinator", "drives", "/clubs/{slug}/drives/"),
     Screen("coordinator", "drive-detail", "/clubs/{slug}/drives/{drive}"),
+    Screen("coordinator", "messages", "/clubs/{slug}/messages/"),
     Screen("coordinator", "who-can-donate", "/clubs/{slug}/eligible"),
     Screen("coordinator", "certificates", "/clubs/{slug}/certificates/"),
     Screen("coordinator", "certificate-detail", "/clubs/{slug}/certificates/{serial}"),
@@ -197,8 +200,8 @@ def check(runs: dict[str, Page], context: dict | None = None) -> None:
 
 @pytest.fixture(scope="module")
 def demo_ids(live_app) -> dict[str, object]:
-    """Demo records to visit: the Anshan club's member 0001, a drive, a referral and a
-    certificate."""
+    """Demo records to visit: the Anshan club's member 0001 (and their unsubscribe link), a
+    drive, a referral and a certificate."""
     with live_app.app_context():
         club_id = db.session.scalar(sa.select(Club.id).where(Club.slug == SLUG))
         ids = {
@@ -213,6 +216,7 @@ def demo_ids(live_app) -> dict[str, object]:
                 sa.select(Certificate.serial).join(Member, Certificate.member_id == Member.id)
                 .where(Member.club_id == club_id).order_by(Certificate.id)),
         }
+        ids["unsubscribe"] = reminders.unsubscribe_token(db.session.get(Member, ids["member"]))
         db.session.remove()
     missing = [key for key, value in ids.items() if value is None]
     assert not missing, f"the demo data has no {missing}"

@@ -217,6 +217,9 @@ def use_gateway(app, gateway: Gateway, secret: str = SECRET) -> None:
 def test_queued_emails_arrive_once_with_unsubscribe_headers_and_chinese_text(app, inbox):
     members = make_contactable(make_club(), 3)
     ids = queue_for(members)
+    invitation = rows(ids)[1]  # a drive invitation is answered to its coordinator
+    invitation.context = {**invitation.context, "reply_to": "coord@example.org"}
+    db.session.commit()
     report = outbox.send_due()
     assert (report.sent, report.retrying, report.failed, report.cancelled) == (3, 0, 0, 0)
     assert sorted(rcpt for rcpts, _m in inbox.received for rcpt in rcpts) == sorted(
@@ -226,7 +229,9 @@ def test_queued_emails_arrive_once_with_unsubscribe_headers_and_chinese_text(app
     assert message.get_content_charset() == "utf-8"
     assert message["List-Unsubscribe"] == f"<{BASE_URL}/unsubscribe/token-{members[0].id}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Auto-Submitted"] == "auto-generated" and message["Reply-To"] is None
+    replied = next(m for m in inbox.messages if m["To"] == members[1].email)
+    assert replied["Reply-To"] == "coord@example.org"
     assert statuses(ids) == ["sent"] * 3
     assert all(row.sent_at and row.attempts == 0 for row in rows(ids))
 

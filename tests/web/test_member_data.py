@@ -86,3 +86,24 @@ def test_the_partial_links_both_downloads(app, world):
         html = render_template("portal/_data.html", member=world.member_a)
     assert "/me/data.json" in html and "/me/data.zip" in html
     assert "Anshan Steel Donors" in html
+
+
+def test_the_download_holds_the_messages_sent_to_me_and_not_anothers(signed_in, world):
+    from donorclub.domain.enums import MessageKind
+    from donorclub.services import message_drafts, outbox
+
+    for person in (world.member_a, world.member_b):
+        person.consent_contact, person.email = True, f"{person.member_no}@example.org"
+        db.session.flush()
+        assert outbox.enqueue(person, message_drafts.draft_for(
+            person, MessageKind.ELIGIBLE_AGAIN, kind="whole_blood", since=date(2025, 5, 1)))
+    db.session.commit()
+    document = json.loads(signed_in("member_user").get("/me/data.json").data)
+    [message] = document["messages"]
+    assert (message["kind"], message["status"], message["recipient"]) == (
+        "eligible_again", "queued", f"{world.member_a.member_no}@example.org")
+    assert world.member_a.full_name in message["body"]
+    assert world.member_b.full_name not in json.dumps(document, ensure_ascii=False)
+    archive = zipfile.ZipFile(io.BytesIO(signed_in("member_user").get("/me/data.zip").data))
+    rows = list(csv.DictReader(io.StringIO(archive.read("messages.csv").decode("utf-8-sig"))))
+    assert [r["subject"] for r in rows] == [message["subject"]]

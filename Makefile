@@ -85,6 +85,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/eligibility.py --rule-set cn
 	$(BIN)/python bench/eligibility.py --rule-set us
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/reminders.py
 
 # gunicorn on a fresh PostgreSQL database under locust (docs/performance.md), in a virtualenv
 # of its own: locust brings gevent and a pytest plugin the test venv should not have.

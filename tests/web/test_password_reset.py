@@ -168,7 +168,9 @@ def test_a_link_is_refused_once_its_time_is_up(app, client, world, inbox, monkey
 
 
 @pytest.mark.parametrize("spoil", [
-    lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
+    # One character of the signature changed, a few from its end: the last character of
+    # unpadded base64 also holds filler bits, and changing only those leaves the same bytes.
+    lambda token: token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:],
     lambda token: token[: len(token) // 2],
     lambda token: "nonsense",
 ])

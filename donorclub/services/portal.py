@@ -50,16 +50,16 @@ class Overview:
 
 
 def overview(member: Member, today: date) -> Overview:
-    rule_set = rule_set_for(member.club)
+    rule_set, facts = rule_set_for(member.club), facts_of(member)
     national = None
     if rule_set.national_award is not None:
-        national = next_level(facts_of(member).donations, rule_set.national_award)
+        national = next_level(facts.donations, rule_set.national_award)
     referrals = db.session.scalars(
         sa.select(Referral).where(Referral.referrer_id == member.id)
         .order_by(Referral.referred_on.desc(), Referral.id.desc()))
     return Overview(
         member=member, rule_set=rule_set, eligibility=member_eligibility(member, today),
-        totals=totals(member.donations, rule_set), standing=standing_of(member, today),
+        totals=totals(member.donations, rule_set), standing=standing_of(member, today, facts),
         national=national,
         certificates=list(db.session.scalars(
             sa.select(Certificate).where(Certificate.member_id == member.id)

@@ -171,8 +171,11 @@ class Standing:
                 if p.next is not None and (p.current > 0 or p.category == "donations")]
 
 
-def standing_of(member: Member, on: date) -> Standing:
-    facts, plan = facts_of(member), club_plan(member.club)
+def standing_of(member: Member, on: date, facts: RecognitionFacts | None = None) -> Standing:
+    """The member's standing on `on`; pass `facts` when already loaded, to spare their
+    queries."""
+    facts = facts_of(member) if facts is None else facts
+    plan = club_plan(member.club)
     held = _certified(member.club, [member.id]).get(member.id, set())
     earned = earned_milestones(facts, plan, on)
     return Standing(progress(facts, plan, on),

@@ -48,9 +48,16 @@ def verify_serial(text: str) -> Verification | None:
     if certificate is None:
         db.session.rollback()
         return None
+    # Read before the commit: it expires the rows, and reading them after would load the
+    # certificate, member and club again.
+    found = _verification(certificate)
     db.session.execute(sa.update(Certificate).where(Certificate.id == certificate.id)
                        .values(verification_count=Certificate.verification_count + 1))
     db.session.commit()
+    return found
+
+
+def _verification(certificate: Certificate) -> Verification:
     member = certificate.member
     shown = member.consent_public_verification
     return Verification(

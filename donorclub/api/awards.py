@@ -119,12 +119,13 @@ def get_awards(member_id):
     member = members.get_member(api_user(), member_id)
     today = date.today()
     rule_set = rule_set_for(member.club)
-    standing = recognition.standing_of(member, today)
+    facts = recognition.facts_of(member)
+    standing = recognition.standing_of(member, today, facts)
     held = members.certificates_of(member)
     valid = {c.award_code: c.serial for c in held if c.revoked_at is None}
     national = None
     if rule_set.national_award is not None:
-        national = next_level(recognition.facts_of(member).donations, rule_set.national_award)
+        national = next_level(facts.donations, rule_set.national_award)
     count = next(p.current for p in standing.progress if p.category == "donations")
     return {
         "member_id": member.id, "rule_set": rule_set.code, "on": today, "award_count": count,

@@ -10,6 +10,8 @@ from ..domain.enums import DonationKind
 from ..extensions import db
 from .types import Timestamp, str_enum, utcnow
 
+REASON_CODE_LENGTH = 80
+
 
 class Donation(db.Model):
     __tablename__ = "donations"
@@ -68,7 +70,8 @@ class Deferral(db.Model):
     member_id: Mapped[int] = mapped_column(
         sa.ForeignKey("members.id", ondelete="RESTRICT"), index=True
     )
-    reason_code: Mapped[str] = mapped_column(sa.String(40))
+    # A code of the rule set's deferral catalogue (the longest is 45 characters) or "other".
+    reason_code: Mapped[str] = mapped_column(sa.String(REASON_CODE_LENGTH))
     starts_on: Mapped[date]
     # The first day the member may donate again (DOMAIN.md); None = indefinite.
     ends_on: Mapped[date | None]

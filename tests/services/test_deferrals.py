@@ -41,6 +41,21 @@ def test_a_catalogue_reason_gives_the_default_end_counted_from_the_start(setting
     assert tattoo.kinds is None and tattoo.reason_code == "tattoo"
 
 
+def test_every_catalogue_reason_of_every_rule_set_can_be_recorded(setting):
+    """The longest code (45 characters) once overflowed a column of 40 on PostgreSQL."""
+    from donorclub.models.donation import REASON_CODE_LENGTH
+    from donorclub.services.rules import rule_sets
+
+    codes = {code for rule_set in rule_sets().values() for code in rule_set.deferral_reasons}
+    assert max(len(code) for code in codes) <= REASON_CODE_LENGTH
+    member, coordinator = setting
+    longest = max(get_rule_set("cn").deferral_reasons, key=len)
+    assert len(longest) > 40
+    deferral_id = defer(member, coordinator, longest).id
+    db.session.expire_all()
+    assert db.session.get(Deferral, deferral_id).reason_code == longest
+
+
 def test_the_coordinator_can_change_the_catalogue_end(setting):
     member, coordinator = setting
     deferral = defer(member, coordinator, "tattoo", ends_on=date(2026, 3, 1))

@@ -86,6 +86,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/eligibility.py --rule-set us
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/who_can_donate.py --requests 5
 
 # gunicorn on a fresh PostgreSQL database under locust (docs/performance.md), in a virtualenv
 # of its own: locust brings gevent and a pytest plugin the test venv should not have.

@@ -101,13 +101,31 @@ def evaluate(donor: Donor, donations: Iterable[DonationFact], deferrals: Iterabl
 
     `donations` must leave out voided ones. Sources of every number: the rule-set file.
     """
-    history = sorted((d for d in donations if d.on <= on), key=lambda d: d.on)
+    history = _history(donations, on)
     deferrals = tuple(deferrals)
     return Eligibility(on, rule_set.code, {
         kind: _evaluate_kind(donor, history, deferrals, rule_set, kind, on,
                              rule_set.kind_rules[kind].default_volume_ml)
         for kind in rule_set.kinds
     })
+
+
+def evaluate_kind(donor: Donor, donations: Iterable[DonationFact],
+                  deferrals: Iterable[DeferralFact], rule_set: RuleSet, kind: str, on: date
+                  ) -> KindEligibility:
+    """`evaluate(...)[kind]` without working out the other kinds: for lists that ask about one.
+
+    Raises KeyError for a kind the rule set does not allow, as `evaluate(...)[kind]` does.
+    """
+    if kind not in rule_set.kinds:
+        raise KeyError(kind)
+    return _evaluate_kind(donor, _history(donations, on), tuple(deferrals), rule_set, kind, on,
+                          rule_set.kind_rules[kind].default_volume_ml)
+
+
+def _history(donations: Iterable[DonationFact], on: date) -> list[DonationFact]:
+    """The donations up to `on`, oldest first."""
+    return sorted((d for d in donations if d.on <= on), key=lambda d: d.on)
 
 
 def check_donation(donor: Donor, donations: Iterable[DonationFact],

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..domain.dates import add_months
-from ..domain.eligibility import Eligibility
+from ..domain.eligibility import Eligibility, evaluate, evaluate_kind
 from ..domain.enums import BloodGroup, MemberStatus, ReferralStatus
 from ..extensions import db
 from ..models import Club, Donation, Member, Referral, User
 from .clubs import ClubSummary, clubs_for, combined, summaries_of
-from .eligibility import club_eligibility
+from .eligibility import club_facts
 from .errors import InvalidInput
 from .referral_reports import EXITS, PIPELINE, furthest_steps, reached_counts
 from .rules import rule_set_for
@@ -63,9 +63,22 @@ class ClubDashboard:
     referrals: list[ReferralStage]
 
 
+@dataclass(frozen=True, slots=True)
+class ListedMember:
+    """The columns of a member that the eligible list shows (not a whole Member row)."""
+
+    id: int
+    member_no: str
+    full_name: str
+    blood_group: BloodGroup | None
+    phone: str | None
+    email: str | None
+    consent_contact: bool
+
+
 @dataclass(frozen=True)
 class EligibleMember:
-    member: Member
+    member: Member | ListedMember
     last_donated_on: date | None
 
 
@@ -85,10 +98,26 @@ def club_dashboard(club: Club, today: date) -> ClubDashboard:
 
 def eligible_members(club: Club, *, kind: str, on: date, today: date) -> list[EligibleMember]:
     """Active members of the club whom the club's rules allow to give `kind` on `on`, by
-    member number, with their last donation up to that day.
+    member number, with their last donation up to that day; each row holds the whole Member.
 
     Raises InvalidInput when the rule set has no such kind or `on` is more than a year from
     `today`.
+    """
+    rows = eligible_list(club, kind=kind, on=on, today=today)
+    if not rows:
+        return []
+    chosen = {row.member.id for row in rows}
+    members = {m.id: m for m in db.session.scalars(sa.select(Member).where(
+        Member.club_id == club.id, Member.status == MemberStatus.ACTIVE)) if m.id in chosen}
+    return [EligibleMember(members[row.member.id], row.last_donated_on) for row in rows]
+
+
+def eligible_list(club: Club, *, kind: str, on: date, today: date) -> list[EligibleMember]:
+    """`eligible_members` with only the columns the list shows (ListedMember rows): the
+    engine asked about `kind` alone, in one pass over the active members' histories, which
+    also give the last donation.
+
+    Raises InvalidInput as `eligible_members` does.
     """
     rule_set = rule_set_for(club)
     fields = {}
@@ -98,27 +127,26 @@ def eligible_members(club: Club, *, kind: str, on: date, today: date) -> list[El
         fields["date"] = _("Choose a date within a year of today.")
     if fields:
         raise InvalidInput(_("The list could not be made."), fields)
-    answers = _active_eligibility(club, on)
-    ids = [i for i, answer in answers.items() if answer[kind].eligible]
-    if not ids:
+    last: dict[int, date | None] = {}
+    for i, f in club_facts(club.id, on, active_only=True).items():
+        if evaluate_kind(f.donor, f.donations, f.deferrals, rule_set, kind, on).eligible:
+            # The facts are the donations that count up to `on`, as the list wants.
+            last[i] = max((d.on for d in f.donations), default=None)
+    if not last:
         return []
-    members = db.session.scalars(
-        sa.select(Member).where(Member.club_id == club.id, Member.status == MemberStatus.ACTIVE)
+    rows = db.session.execute(
+        sa.select(Member.id, Member.member_no, Member.full_name, Member.blood_group,
+                  Member.phone, Member.email, Member.consent_contact)
+        .where(Member.club_id == club.id, Member.status == MemberStatus.ACTIVE)
         .order_by(Member.member_no))
-    last = dict(db.session.execute(
-        sa.select(Donation.member_id, sa.func.max(Donation.donated_on)).join(Member)
-        .where(Member.club_id == club.id, Donation.voided_at.is_(None), Donation.donated_on <= on)
-        .group_by(Donation.member_id)).all())
-    chosen = set(ids)
-    return [EligibleMember(m, last.get(m.id)) for m in members if m.id in chosen]
+    return [EligibleMember(ListedMember(*row), last[row.id]) for row in rows if row.id in last]
 
 
 def _active_eligibility(club: Club, on: date) -> dict[int, Eligibility]:
     """Eligibility on `on` of the club's active members, keyed by member id."""
-    active = set(db.session.scalars(sa.select(Member.id).where(
-        Member.club_id == club.id, Member.status == MemberStatus.ACTIVE)))
-    answers = club_eligibility(club.id, rule_set_for(club), on)
-    return {i: answer for i, answer in answers.items() if i in active}
+    rule_set = rule_set_for(club)
+    return {i: evaluate(f.donor, f.donations, f.deferrals, rule_set, on)
+            for i, f in club_facts(club.id, on, active_only=True).items()}
 
 
 def _eligibility_counts(club: Club, today: date) -> list[KindCounts]:

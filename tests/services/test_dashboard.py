@@ -128,6 +128,23 @@ def test_eligible_list_on_a_later_day_includes_those_whose_wait_is_over(small):
     assert "0007" in [r.member.member_no for r in rows]
 
 
+def listed(rows):
+    return [(r.member.id, r.member.member_no, r.member.full_name, r.member.blood_group,
+             r.member.phone, r.member.email, r.member.consent_contact, r.last_donated_on)
+            for r in rows]
+
+
+@pytest.mark.parametrize("kind, on", [
+    ("whole_blood", TODAY), ("platelets", TODAY), ("whole_blood", date(2026, 7, 20)),
+    ("platelets", date(2026, 7, 15)), ("platelets", date(2026, 3, 1)),
+])
+def test_the_pages_light_list_has_exactly_the_rows_of_the_full_one(small, kind, on):
+    full = dashboard.eligible_members(small.club, kind=kind, on=on, today=TODAY)
+    light = dashboard.eligible_list(small.club, kind=kind, on=on, today=TODAY)
+    assert listed(light) == listed(full)
+    assert light
+
+
 def test_whole_blood_thirty_days_ago_blocks_both_kinds_under_china_rules(app):
     club = factories.make_club()
     recent = factories.make_member(club, "0001", "Recent donor")
@@ -230,6 +247,8 @@ def test_dashboard_and_list_take_the_same_number_of_queries_for_any_club_size(ap
         rows = dashboard.eligible_members(club, kind="platelets", on=TODAY + timedelta(days=60),
                                           today=TODAY)
         assert all(r.member.full_name for r in rows)
+        assert dashboard.eligible_list(club, kind="platelets", on=TODAY + timedelta(days=60),
+                                       today=TODAY)
 
     small_club = count_queries(run)
     add_members(club, 4, 12)

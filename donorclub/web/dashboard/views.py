@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ...services import clubs, dashboard
 from ...services.errors import InvalidInput
 from ...services.rules import rule_set_for
+from ..formatting import day
 from ..forms import apply_field_errors, form_status
 from ..permissions import staff_required
 from . import bp
@@ -43,11 +44,13 @@ def eligible(slug: str):
     rows = None
     if form.validate():
         try:
-            rows = dashboard.eligible_members(club, kind=form.chosen_kind, on=form.chosen_date,
-                                              today=today)
+            rows = dashboard.eligible_list(club, kind=form.chosen_kind, on=form.chosen_date,
+                                           today=today)
         except InvalidInput as error:
             apply_field_errors(form, error)
     if rows is not None and request.args.get("format") == "csv":
         return eligible_csv(club, form.chosen_kind, form.chosen_date, rows)
+    # Thousands of rows share far fewer days: each day is formatted once.
+    days = {d: day(d) for d in {row.last_donated_on for row in rows or ()} if d is not None}
     return render_template("dashboard/eligible.html", club=club, form=form, rows=rows,
-                           today=today), form_status(form)
+                           days=days, today=today), form_status(form)

@@ -58,3 +58,15 @@ def test_upgrade_keeps_existing_rows(app):
             "SELECT consent_leaderboard FROM members WHERE id = 1").scalar() in (False, 0)
         assert connection.exec_driver_sql(
             "SELECT candidate_name FROM referrals WHERE id = 1").scalar() == "B"
+
+
+def test_every_revision_id_fits_alembic_version_on_postgresql():
+    """alembic_version.version_num is VARCHAR(32): a longer id upgrades on SQLite (which does
+    not check lengths) and fails on PostgreSQL."""
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    ids = [re.search(r"^revision = '([^']+)'", path.read_text(), re.M).group(1)
+           for path in folder.glob("*.py")]
+    assert ids and all(len(revision) <= 32 for revision in ids), ids

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UNITS = ("years", "months", "weeks", "days")
 
@@ -57,3 +58,12 @@ def birthday(date_of_birth: date, age: int) -> date:
         return date_of_birth.replace(year=year)
     except ValueError:  # 29 February in a year without one
         return date(year, 3, 1)
+
+
+def zone_named(name: str) -> tzinfo | None:
+    """The IANA time zone of that name (a club's), or None when Python does not know it, so a
+    scheduled run can carry on in UTC instead of failing."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..domain.dates import zone_named
 from ..domain.enums import MessageChannel, MessageKind, MessageStatus
 from ..extensions import db
 from ..models import Club, Member, OutboxMessage, User
@@ -69,7 +69,8 @@ def channels() -> list[MessageChannel]:
 
 def address_of(member: Member) -> Address | None:
     """Where a message to the member goes: the first configured channel they can be reached on
-    (email needs an email address, the webhook a phone number); None when there is none."""
+    (email needs an email address, the webhook a phone number); None when there is none.
+    Any object with the member's `email` and `phone` will do (a row of those columns)."""
     for channel in channels():
         if channel == MessageChannel.EMAIL and member.email:
             return Address(channel, member.email.strip())
@@ -200,9 +201,8 @@ def quiet_club_ids(now: datetime) -> list[int]:
                                         Club.quiet_until).where(Club.id.in_(waiting))).all()
     quiet = []
     for row in rows:
-        try:
-            zone = ZoneInfo(row.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        zone = zone_named(row.timezone)
+        if zone is None:
             current_app.logger.warning("Club %s: unknown time zone %r, quiet hours read in UTC",
                                        row.slug, row.timezone)
             zone = UTC

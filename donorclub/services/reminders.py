@@ -10,13 +10,13 @@ is replayed; `reason_not_to_send` checks again just before sending (docs/reminde
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..domain.eligibility import evaluate
+from ..domain.dates import zone_named
+from ..domain.eligibility import evaluate_kind
 from ..domain.enums import AuditAction, DonationKind, DriveKind, MemberStatus, MessageKind
 from ..domain.rulesets import RuleSet
 from ..extensions import db
@@ -106,11 +106,7 @@ def choose_kind(preferred: DonationKind | str | None, last_donated: str | None,
 def club_today(club: Club, now: datetime) -> date:
     """The club's local date at the moment `now` (naive: UTC); an unknown zone counts as UTC."""
     moment = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    try:
-        zone = ZoneInfo(club.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return moment.astimezone(zone).date()
+    return moment.astimezone(zone_named(club.timezone) or UTC).date()
 
 
 # --- "You can donate again": found by a scheduled run
@@ -136,33 +132,45 @@ def queue_eligible_again(*, now: datetime) -> int:
 
 
 def _queue_eligible_in(club: Club, today: date, within: timedelta) -> int:
-    members = [m for m in db.session.scalars(sa.select(Member).where(
-        Member.club_id == club.id, Member.status == MemberStatus.ACTIVE,
-        Member.consent_contact.is_(True)).order_by(Member.id)) if outbox.address_of(m)]
-    if not members:
+    # Only the columns the search needs: whole members are loaded for the few who are due.
+    candidates = [row for row in db.session.execute(
+        sa.select(Member.id, Member.preferred_kind, Member.email, Member.phone).where(
+            Member.club_id == club.id, Member.status == MemberStatus.ACTIVE,
+            Member.consent_contact.is_(True)).order_by(Member.id)) if outbox.address_of(row)]
+    if not candidates:
         return 0
-    ids = [m.id for m in members]
+    ids = [row.id for row in candidates]
     facts = club_facts(club.id, today, ids if len(ids) <= MAX_IDS_IN_QUERY else None)
     rule_set = rule_set_for(club)
-    due = []
-    for member in members:
-        found = facts.get(member.id)
+    due = {}
+    for row in candidates:
+        found = facts.get(row.id)
         if found is None or not found.donations:
             continue
         last = max(found.donations, key=lambda d: d.on)
-        kind = choose_kind(member.preferred_kind, last.kind, rule_set)
+        kind = choose_kind(row.preferred_kind, last.kind, rule_set)
         since = eligible_since(found, rule_set, kind, today)
         if since is not None and since >= today - within:
-            due.append((member, kind, since))
-    known = _existing_keys([eligible_again_key(m.id, k, s) for m, k, s in due])
+            due[row.id] = (kind, since)
+    known = _existing_keys([eligible_again_key(i, k, s) for i, (k, s) in due.items()])
+    due = {i: found for i, found in due.items() if eligible_again_key(i, *found) not in known}
     next_drive = _next_blood_drive(club, today)
     queued = 0
-    for member, kind, since in due:
-        if eligible_again_key(member.id, kind, since) not in known:
-            queued += outbox.enqueue(member, draft_for(
-                member, MessageKind.ELIGIBLE_AGAIN, kind=kind, since=since,
-                next_drive=next_drive, today=today))
+    for member in _members(list(due)):
+        kind, since = due[member.id]
+        queued += outbox.enqueue(member, draft_for(
+            member, MessageKind.ELIGIBLE_AGAIN, kind=kind, since=since,
+            next_drive=next_drive, today=today))
     return queued
+
+
+def _members(ids: list[int]) -> list[Member]:
+    """These members, by id, in chunks (IN lists stay short)."""
+    found: list[Member] = []
+    for start in range(0, len(ids), 500):
+        found += db.session.scalars(sa.select(Member).where(
+            Member.id.in_(ids[start:start + 500])).order_by(Member.id))
+    return found
 
 
 def eligible_since(facts: MemberFacts, rule_set: RuleSet, kind: str, today: date) -> date | None:
@@ -174,12 +182,12 @@ def eligible_since(facts: MemberFacts, rule_set: RuleSet, kind: str, today: date
     lifts with time (an interval, a cap's window, the minimum age), and an age limit that
     blocks never lifts. A deferral can come and go after that day, so a deferral of this kind
     that has ended by today restarts the run on its end (the first day allowed again)."""
-    answer = evaluate(facts.donor, facts.donations, facts.deferrals, rule_set, today)
-    if kind not in answer.kinds or not answer[kind].eligible:
+    if kind not in rule_set.kinds or not evaluate_kind(
+            facts.donor, facts.donations, facts.deferrals, rule_set, kind, today).eligible:
         return None
     last = max(d.on for d in facts.donations)
-    after = evaluate(facts.donor, facts.donations, facts.deferrals, rule_set,
-                     min(last + timedelta(days=1), today))[kind].next_date or today
+    after = evaluate_kind(facts.donor, facts.donations, facts.deferrals, rule_set, kind,
+                          min(last + timedelta(days=1), today)).next_date or today
     ended = [d.ends_on for d in facts.deferrals if d.applies_to(kind)
              and d.ends_on is not None and d.starts_on < d.ends_on <= today]
     return min(max([after, *ended]), today)

@@ -1,7 +1,7 @@
 """Dates, numbers and rule reasons as people read them, in the request's language."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..domain.dates import Duration
 from ..domain.eligibility import Reason
 from ..domain.rulesets import RuleSet
+from ..models.types import as_utc
 from .labels import label
 
 _WINDOWS = {
@@ -25,6 +26,11 @@ def day(value: date | None) -> str:
     if str(get_locale()).startswith("zh"):
         return format_date(value, "long")
     return format_date(value, "d MMMM y")
+
+
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """A stored time as YYYY-MM-DD HH:MM in the zone (a club's, for staff pages)."""
+    return as_utc(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def number(value) -> str:

@@ -1,6 +1,7 @@
 """Properties of the engine over random histories, for every rule set (hypothesis)."""
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from donorclub.domain.eligibility import (
     Donor,
     check_donation,
     evaluate,
+    evaluate_kind,
 )
 from donorclub.domain.rulesets import load_rule_sets
 
@@ -27,15 +29,16 @@ donors = st.builds(
 
 
 @st.composite
-def cases(draw, min_donations=0):
+def cases(draw, min_donations=0, beyond_days=0):
+    """A donor, history, deferrals, rule set and day. The day is today or later than every
+    donation (donations are history) unless `beyond_days` lets some fall after it."""
     rule_set = RULE_SETS[draw(st.sampled_from(CODES))]
     kinds = st.sampled_from(rule_set.kinds)
-    # The day asked about is today or later than every donation: donations are history.
     on = draw(st.dates(min_value=date(2024, 1, 1), max_value=TODAY))
     donation = st.builds(
         lambda kind, day, volume: DonationFact(kind, day, volume,
                                                rule_set.kind_rules[kind].default_units),
-        kinds, st.dates(min_value=date(2022, 1, 1), max_value=on),
+        kinds, st.dates(min_value=date(2022, 1, 1), max_value=on + timedelta(days=beyond_days)),
         st.integers(min_value=100, max_value=900))
     history = draw(st.lists(donation, min_size=min_donations, max_size=30))
     deferral = st.builds(
@@ -129,3 +132,30 @@ def test_a_donation_on_next_date_is_accepted_by_the_recording_check(case):
         rule = rule_set.kind_rules[kind]
         new = DonationFact(kind, result.next_date, rule.default_volume_ml, rule.default_units)
         assert check_donation(donor, history, deferrals, rule_set, new) == []
+
+
+def _exactly(answer):
+    """Everything of an answer, the reasons' details included (equality leaves them out)."""
+    return (answer.kind, answer.eligible, answer.next_date,
+            [(r.code, r.clears_on, r.detail, r.blocking) for r in answer.reasons])
+
+
+@SETTINGS
+@given(cases(beyond_days=200))
+def test_evaluate_kind_is_evaluate_for_that_kind(case):
+    """The one-kind entry (lists that ask about one kind) answers exactly as `evaluate`, even
+    with donations after the day asked about, which both must leave out."""
+    donor, donations, deferrals, rule_set, on = case
+    full = evaluate(donor, donations, deferrals, rule_set, on)
+    for kind in rule_set.kinds:
+        # A generator each time: evaluate_kind must read its arguments only once.
+        one = evaluate_kind(donor, iter(donations), iter(deferrals), rule_set, kind, on)
+        assert _exactly(one) == _exactly(full[kind])
+
+
+def test_evaluate_kind_refuses_a_kind_the_rule_set_lacks():
+    rule_set = RULE_SETS[CODES[0]]
+    donor = Donor("female", date(1990, 5, 1), 60.0)
+    with pytest.raises(KeyError):
+        evaluate_kind(donor, [], [], rule_set, "no_such_kind", date(2025, 1, 1))
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,7 +15,7 @@ from ...domain.enums import AuditAction, Role
 from ...models import AuditEvent
 from ...services import download_audit
 from ..drives.forms import DRIVE_KIND_LABELS
-from ..formatting import day
+from ..formatting import day, local_time
 from ..labels import label
 from ..messages.presentation import CHANNEL_LABELS as MESSAGE_CHANNEL_LABELS
 from ..messages.presentation import KIND_LABELS as MESSAGE_KIND_LABELS
@@ -342,13 +342,6 @@ def changes(before: dict | None, after: dict | None, entity_type: str = "") -> l
     return [Change(k, field_value(entity_type, k, before.get(k)),
                    field_value(entity_type, k, after.get(k)), k in before, k in after)
             for k in keys]
-
-
-def local_time(moment: datetime, zone: tzinfo) -> str:
-    """YYYY-MM-DD HH:MM in the zone; SQLite hands back UTC times without their offset."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def rows(events: list[AuditEvent], zone: tzinfo) -> list[EventRow]:

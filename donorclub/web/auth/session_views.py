@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from ...models import User
 from ...services import user_sessions
 from ...services.errors import InvalidInput
-from ..audit.presentation import local_time
+from ..formatting import local_time
 from . import bp
 from .forms import ConfirmForm, EndSessionForm
 from .sessions import session_token

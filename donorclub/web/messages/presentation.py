@@ -1,13 +1,14 @@
 """The message log as people read it: words for kinds, statuses and channels, local times."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...domain.enums import MessageChannel, MessageKind, MessageStatus
+from ..formatting import local_time
 
 KIND_LABELS = {
     MessageKind.ELIGIBLE_AGAIN: _l("You can donate again"),
@@ -62,11 +63,7 @@ class LocalTimes:
         self.zone = ZoneInfo(timezone)
 
     def __call__(self, moment: datetime | None) -> str:
-        if moment is None:
-            return ""
-        if moment.tzinfo is None:  # SQLite hands back UTC without its offset
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return "" if moment is None else local_time(moment, self.zone)
 
 
 def labels_for(timezone: str) -> dict:

@@ -128,9 +128,9 @@ def eligible_list(club: Club, *, kind: str, on: date, today: date) -> list[Eligi
     if fields:
         raise InvalidInput(_("The list could not be made."), fields)
     last: dict[int, date | None] = {}
-    for i, f in club_facts(club.id, on, active_only=True).items():
+    for i, f in club_facts(club.id, on, active_only=True, rule_set=rule_set).items():
         if evaluate_kind(f.donor, f.donations, f.deferrals, rule_set, kind, on).eligible:
-            # The facts are the donations that count up to `on`, as the list wants.
+            # The facts keep the latest donation up to `on` (trimmed or not), as the list wants.
             last[i] = max((d.on for d in f.donations), default=None)
     if not last:
         return []
@@ -146,7 +146,7 @@ def _active_eligibility(club: Club, on: date) -> dict[int, Eligibility]:
     """Eligibility on `on` of the club's active members, keyed by member id."""
     rule_set = rule_set_for(club)
     return {i: evaluate(f.donor, f.donations, f.deferrals, rule_set, on)
-            for i, f in club_facts(club.id, on, active_only=True).items()}
+            for i, f in club_facts(club.id, on, active_only=True, rule_set=rule_set).items()}
 
 
 def _eligibility_counts(club: Club, today: date) -> list[KindCounts]:

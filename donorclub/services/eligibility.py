@@ -12,8 +12,11 @@ from ..domain.eligibility import (
     Donor,
     Eligibility,
     evaluate,
+    history_cutoff,
+    trimmed_history,
 )
 from ..domain.enums import MemberStatus
+from ..domain.rulesets import RuleSet
 from ..extensions import db
 from ..models import Deferral, Donation, Member
 from .rules import rule_set_for
@@ -58,10 +61,16 @@ def club_eligibility(club_id: int, rule_set, on: date,
 
 
 def club_facts(club_id: int, on: date, member_ids: list[int] | None = None, *,
-               active_only: bool = False) -> dict[int, MemberFacts]:
+               active_only: bool = False, rule_set: RuleSet | None = None
+               ) -> dict[int, MemberFacts]:
     """The engine's facts about many members of one club (donations up to `on`), in three
     queries, for callers that ask the engine more than one question per member;
-    `active_only` leaves out the members who are not active."""
+    `active_only` leaves out the members who are not active.
+
+    With the club's `rule_set`, each history is `trimmed_history` (the donations since
+    `history_cutoff` and the latest before it): the engine answers the same from it for `on`
+    and any later day, and a club's lists read about a year of donations instead of all.
+    """
     members = sa.select(Member.id, Member.sex, Member.date_of_birth, Member.weight_kg).where(
         Member.club_id == club_id, *_active(active_only))
     if member_ids is not None:
@@ -72,16 +81,20 @@ def club_facts(club_id: int, on: date, member_ids: list[int] | None = None, *,
         return {}
     ids = list(donors)
     history: dict[int, list[DonationFact]] = {i: [] for i in ids}
-    for row in db.session.execute(
-        sa.select(Donation.member_id, Donation.kind, Donation.donated_on, Donation.volume_ml,
-                  Donation.therapeutic_units)
-        .join(Member).where(Member.club_id == club_id, Donation.voided_at.is_(None),
-                            Donation.donated_on <= on, *_only(Donation.member_id, member_ids),
-                            *_active(active_only))
-    ):
+    counted = [Member.club_id == club_id, Donation.voided_at.is_(None), Donation.donated_on <= on,
+               *_only(Donation.member_id, member_ids), *_active(active_only)]
+    columns = (Donation.member_id, Donation.kind, Donation.donated_on, Donation.volume_ml,
+               Donation.therapeutic_units)
+    if rule_set is None:
+        rows = db.session.execute(sa.select(*columns).join(Member).where(*counted))
+    else:
+        rows = _trimmed_rows(columns, counted, history_cutoff(rule_set, on))
+    for row in rows:
         member_id, kind, day, volume_ml, units = row  # by position: ten thousands of rows
         if member_id in history:
             history[member_id].append(DonationFact(kind.value, day, volume_ml, units))
+    if rule_set is not None:
+        history = {i: trimmed_history(h, rule_set, on) for i, h in history.items()}
     deferrals: dict[int, list[DeferralFact]] = {i: [] for i in ids}
     for row in db.session.execute(
         sa.select(Deferral.member_id, Deferral.starts_on, Deferral.ends_on, Deferral.kinds,
@@ -94,6 +107,20 @@ def club_facts(club_id: int, on: date, member_ids: list[int] | None = None, *,
                 row.starts_on, row.ends_on, frozenset(row.kinds) if row.kinds else None,
                 row.reason_code))
     return {i: MemberFacts(donors[i], history[i], deferrals[i]) for i in ids}
+
+
+def _trimmed_rows(columns, counted: list, cutoff: date):
+    """The counted donations from `cutoff` on, and each member's on the latest day before it
+    (a superset of what `trimmed_history` keeps, which then picks one), in one statement."""
+    latest = (sa.select(Donation.member_id, sa.func.max(Donation.donated_on).label("day"))
+              .join(Member).where(*counted, Donation.donated_on < cutoff)
+              .group_by(Donation.member_id).subquery())
+    recent = sa.select(*columns).join(Member).where(*counted, Donation.donated_on >= cutoff)
+    before = (sa.select(*columns).join(Member)
+              .join(latest, sa.and_(latest.c.member_id == Donation.member_id,
+                                    latest.c.day == Donation.donated_on))
+              .where(*counted))
+    return db.session.execute(sa.union_all(recent, before))
 
 
 def _only(column, member_ids: list[int] | None) -> list:

@@ -12,6 +12,8 @@ from donorclub.domain.eligibility import (
     check_donation,
     evaluate,
     evaluate_kind,
+    history_cutoff,
+    trimmed_history,
 )
 from donorclub.domain.rulesets import load_rule_sets
 
@@ -29,16 +31,19 @@ donors = st.builds(
 
 
 @st.composite
-def cases(draw, min_donations=0, beyond_days=0):
+def cases(draw, min_donations=0, beyond_days=0, within_days=None):
     """A donor, history, deferrals, rule set and day. The day is today or later than every
-    donation (donations are history) unless `beyond_days` lets some fall after it."""
+    donation (donations are history) unless `beyond_days` lets some fall after it;
+    `within_days` crowds the donations into that many days before the day."""
     rule_set = RULE_SETS[draw(st.sampled_from(CODES))]
     kinds = st.sampled_from(rule_set.kinds)
     on = draw(st.dates(min_value=date(2024, 1, 1), max_value=TODAY))
     donation = st.builds(
         lambda kind, day, volume: DonationFact(kind, day, volume,
                                                rule_set.kind_rules[kind].default_units),
-        kinds, st.dates(min_value=date(2022, 1, 1), max_value=on + timedelta(days=beyond_days)),
+        kinds, st.dates(min_value=date(2022, 1, 1) if within_days is None
+                        else on - timedelta(days=within_days),
+                        max_value=on + timedelta(days=beyond_days)),
         st.integers(min_value=100, max_value=900))
     history = draw(st.lists(donation, min_size=min_donations, max_size=30))
     deferral = st.builds(
@@ -159,3 +164,38 @@ def test_evaluate_kind_refuses_a_kind_the_rule_set_lacks():
     with pytest.raises(KeyError):
         evaluate_kind(donor, [], [], rule_set, "no_such_kind", date(2025, 1, 1))
 
+
+@SETTINGS
+@given(st.one_of(cases(beyond_days=200), cases(within_days=500, beyond_days=30)))
+def test_the_trimmed_history_gives_the_same_answers(case):
+    """Lists over a whole club load only `trimmed_history`: every answer, reason and detail
+    must be what the whole history gives (also for histories crowded around the cutoff)."""
+    donor, donations, deferrals, rule_set, on = case
+    trimmed = trimmed_history(donations, rule_set, on)
+    full, short = (evaluate(donor, d, deferrals, rule_set, on) for d in (donations, trimmed))
+    for kind in rule_set.kinds:
+        assert _exactly(short[kind]) == _exactly(full[kind])
+        assert _exactly(evaluate_kind(donor, trimmed, deferrals, rule_set, kind, on)) == \
+            _exactly(full[kind])
+
+
+@SETTINGS
+@given(cases())
+def test_the_trimmed_history_keeps_one_donation_from_before_the_cutoff(case):
+    donor, donations, deferrals, rule_set, on = case
+    cutoff = history_cutoff(rule_set, on)
+    trimmed = trimmed_history(donations, rule_set, on)
+    older = [d for d in donations if d.on < cutoff]
+    assert [d for d in trimmed if d.on >= cutoff] == [d for d in donations if d.on >= cutoff]
+    assert [d for d in trimmed if d.on < cutoff] == (
+        [max(older, key=lambda d: d.on)] if older else [])
+
+
+def test_the_cutoff_reaches_past_every_interval_and_window():
+    on = date(2025, 3, 31)
+    for rule_set in RULE_SETS.values():
+        cutoff = history_cutoff(rule_set, on)
+        assert cutoff <= date(on.year, 1, 1) - timedelta(days=1)  # calendar-year caps
+        for rule in rule_set.intervals.values():
+            for wait in rule.by_sex.values():
+                assert wait.after(cutoff - timedelta(days=1)) < on

@@ -254,3 +254,50 @@ def test_dashboard_and_list_take_the_same_number_of_queries_for_any_club_size(ap
     add_members(club, 4, 12)
     assert count_queries(run) == small_club
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 15
+
+
+def test_trimmed_histories_answer_as_the_whole_ones_for_every_member(app):
+    """The lists read each history from `history_cutoff` on plus the latest donation before
+    it; for every member, kind and day their answers must be the member page's (whole
+    history), and a donor of 57 whose only donation is years old stays a repeat donor."""
+    from donorclub.domain.enums import Sex
+    from donorclub.services.eligibility import club_facts, member_eligibility
+    from donorclub.services.rules import rule_set_for
+
+    club = factories.make_club()
+    veteran = factories.make_member(club, "0001", "Veteran", date_of_birth=date(1969, 1, 1))
+    factories.make_donation(veteran, date(2021, 5, 1))
+    busy = factories.make_member(club, "0002", "Busy", sex=Sex.MALE)
+    days = [date(2016, 1, 1) + timedelta(days=190 * n) for n in range(20)]  # to May 2026
+    factories.make_donations(busy, days)
+    factories.make_donation(busy, date(2026, 6, 20), kind=PLT, volume_ml=250, units=1)
+    late = factories.make_member(club, "0003", "Voided last")
+    factories.make_donation(late, date(2024, 3, 1))
+    factories.make_donation(late, date(2024, 3, 1), kind=PLT, volume_ml=250, units=2)
+    factories.void_row(factories.make_donation(late, date(2025, 12, 1)))
+    factories.make_member(club, "0004", "Newcomer", date_of_birth=date(1969, 1, 1))
+    stranger = factories.make_member(factories.make_club("club-b", "Club B"), "0001", "Other")
+    factories.make_donation(stranger, date(2026, 7, 1))
+    db.session.commit()
+    rule_set = rule_set_for(club)
+    for on in (TODAY, date(2026, 1, 5), date(2026, 12, 31)):
+        facts = club_facts(club.id, on, rule_set=rule_set)
+        assert len(facts[busy.id].donations) < len([d for d in days if d <= on])
+        for m in (veteran, busy, late):
+            assert _answers(facts[m.id], rule_set, on) == _answers(
+                member_eligibility(db.session.get(Member, m.id), on), rule_set, on)
+    veteran_facts = club_facts(club.id, TODAY, rule_set=rule_set)
+    assert _answers(veteran_facts[veteran.id], rule_set, TODAY)["whole_blood"][:2] == (True, TODAY)
+    newcomer = next(f for i, f in veteran_facts.items() if not f.donations
+                    and f.donor.date_of_birth == date(1969, 1, 1))
+    assert _answers(newcomer, rule_set, TODAY)["whole_blood"][0] is False  # first time at 57
+
+
+def _answers(facts_or_eligibility, rule_set, on):
+    from donorclub.domain.eligibility import evaluate
+
+    result = facts_or_eligibility
+    if not hasattr(result, "kinds"):
+        result = evaluate(result.donor, result.donations, result.deferrals, rule_set, on)
+    return {kind: (r.eligible, r.next_date, [(x.code, x.clears_on, x.detail) for x in r.reasons])
+            for kind, r in result.kinds.items()}

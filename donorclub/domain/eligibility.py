@@ -138,13 +138,12 @@ def history_cutoff(rule_set: RuleSet, on: date) -> date:
     return on - timedelta(days=longest)
 
 
-def trimmed_history(donations: Iterable[DonationFact], rule_set: RuleSet, on: date
-                    ) -> list[DonationFact]:
-    """The donations an answer on `on` (or later) depends on: those from `history_cutoff` on,
-    and the latest one before it, which keeps the donor a repeat donor. `evaluate` and
-    `evaluate_kind` answer the same for them as for the whole history (tested by hypothesis),
-    so lists over a whole club can load years less of it."""
-    cutoff = history_cutoff(rule_set, on)
+def trimmed_history(donations: Iterable[DonationFact], cutoff: date) -> list[DonationFact]:
+    """The donations an answer on `on` (or later) depends on, given `history_cutoff(rule_set,
+    on)` or any earlier day: those from the cutoff on, and the latest one before it, which
+    keeps the donor a repeat donor. `evaluate` and `evaluate_kind` answer the same for them
+    as for the whole history (tested by hypothesis), so lists over a whole club can load years
+    less of it."""
     kept, latest_before = [], None
     for donation in donations:
         if donation.on >= cutoff:
@@ -232,7 +231,8 @@ def _evaluate_kind(donor: Donor, history: Sequence[DonationFact],
             blocking.append(interval_reason)
         if day < adult_on:
             blocking.append(Reason("age_min", adult_on, {"min_age": age.min_age[donor.sex]}))
-        blocking.extend(_deferral_reasons(applicable, day))
+        if applicable:
+            blocking.extend(_deferral_reasons(applicable, day))
         blocking.extend(_cap_reasons(caps, history, donor.sex, day, planned_volume_ml))
         too_old = _age_max_reason(donor, history, age, day)
         if too_old is not None:

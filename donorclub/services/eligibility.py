@@ -75,8 +75,9 @@ def club_facts(club_id: int, on: date, member_ids: list[int] | None = None, *,
         Member.club_id == club_id, *_active(active_only))
     if member_ids is not None:
         members = members.where(Member.id.in_(member_ids))
+    # .all(): one fetchall, not a fetch per row, for tens of thousands of rows.
     donors = {row.id: Donor(row.sex.value, row.date_of_birth, row.weight_kg)
-              for row in db.session.execute(members)}
+              for row in db.session.execute(members).all()}
     if not donors:
         return {}
     ids = list(donors)
@@ -85,23 +86,24 @@ def club_facts(club_id: int, on: date, member_ids: list[int] | None = None, *,
                *_only(Donation.member_id, member_ids), *_active(active_only)]
     columns = (Donation.member_id, Donation.kind, Donation.donated_on, Donation.volume_ml,
                Donation.therapeutic_units)
-    if rule_set is None:
-        rows = db.session.execute(sa.select(*columns).join(Member).where(*counted))
+    cutoff = None if rule_set is None else history_cutoff(rule_set, on)
+    if cutoff is None:
+        rows = db.session.execute(sa.select(*columns).join(Member).where(*counted)).all()
     else:
-        rows = _trimmed_rows(columns, counted, history_cutoff(rule_set, on))
+        rows = _trimmed_rows(columns, counted, cutoff)
     for row in rows:
         member_id, kind, day, volume_ml, units = row  # by position: ten thousands of rows
         if member_id in history:
             history[member_id].append(DonationFact(kind.value, day, volume_ml, units))
-    if rule_set is not None:
-        history = {i: trimmed_history(h, rule_set, on) for i, h in history.items()}
+    if cutoff is not None:
+        history = {i: trimmed_history(h, cutoff) for i, h in history.items()}
     deferrals: dict[int, list[DeferralFact]] = {i: [] for i in ids}
     for row in db.session.execute(
         sa.select(Deferral.member_id, Deferral.starts_on, Deferral.ends_on, Deferral.kinds,
                   Deferral.reason_code)
         .join(Member).where(Member.club_id == club_id, *_only(Deferral.member_id, member_ids),
                             *_active(active_only))
-    ):
+    ).all():
         if row.member_id in deferrals:
             deferrals[row.member_id].append(DeferralFact(
                 row.starts_on, row.ends_on, frozenset(row.kinds) if row.kinds else None,
@@ -120,7 +122,7 @@ def _trimmed_rows(columns, counted: list, cutoff: date):
               .join(latest, sa.and_(latest.c.member_id == Donation.member_id,
                                     latest.c.day == Donation.donated_on))
               .where(*counted))
-    return db.session.execute(sa.union_all(recent, before))
+    return db.session.execute(sa.union_all(recent, before)).all()
 
 
 def _only(column, member_ids: list[int] | None) -> list:

@@ -171,7 +171,7 @@ def test_the_trimmed_history_gives_the_same_answers(case):
     """Lists over a whole club load only `trimmed_history`: every answer, reason and detail
     must be what the whole history gives (also for histories crowded around the cutoff)."""
     donor, donations, deferrals, rule_set, on = case
-    trimmed = trimmed_history(donations, rule_set, on)
+    trimmed = trimmed_history(donations, history_cutoff(rule_set, on))
     full, short = (evaluate(donor, d, deferrals, rule_set, on) for d in (donations, trimmed))
     for kind in rule_set.kinds:
         assert _exactly(short[kind]) == _exactly(full[kind])
@@ -184,7 +184,7 @@ def test_the_trimmed_history_gives_the_same_answers(case):
 def test_the_trimmed_history_keeps_one_donation_from_before_the_cutoff(case):
     donor, donations, deferrals, rule_set, on = case
     cutoff = history_cutoff(rule_set, on)
-    trimmed = trimmed_history(donations, rule_set, on)
+    trimmed = trimmed_history(donations, cutoff)
     older = [d for d in donations if d.on < cutoff]
     assert [d for d in trimmed if d.on >= cutoff] == [d for d in donations if d.on >= cutoff]
     assert [d for d in trimmed if d.on < cutoff] == (

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..domain.eligibility import Eligibility
+from ..models import Club, Member
 from ..services import clubs, dashboard, members
 from ..services.eligibility import member_eligibility
 from ..services.rules import rule_set_for
@@ -61,14 +62,22 @@ EligiblePage = schemas.page_of(EligibleMember, "EligibleMemberPage")
 
 
 class _EligibleRow:
-    """An entry of the eligible list read as its member, plus the day they last gave."""
+    """An entry of the eligible list read as its whole member, plus the day they last gave."""
 
-    def __init__(self, row: dashboard.EligibleMember):
-        self.last_donated_on = row.last_donated_on
-        self._member = row.member
+    def __init__(self, member: Member, last_donated_on: date | None):
+        self.last_donated_on = last_donated_on
+        self._member = member
 
     def __getattr__(self, name: str):
         return getattr(self._member, name)
+
+
+def _page_items(club: Club, rows: list[dashboard.EligibleMember]) -> list[_EligibleRow]:
+    """The page's rows with their whole members: the list holds only the columns the web page
+    shows, and the API's member fields (sex, birth date, status, ...) need the rest."""
+    members_of = members.members_by_id(club, [row.member.id for row in rows])
+    return [_EligibleRow(members_of[row.member.id], row.last_donated_on)
+            for row in rows if row.member.id in members_of]
 
 
 def _body(member_id: int, answer: Eligibility) -> dict:
@@ -110,8 +119,8 @@ def eligible_members(query, slug):
     today = date.today()
     kind = query.get("kind") or rule_set_for(club).kinds[0]
     with fields_renamed({"date": "on"}):
-        rows = dashboard.eligible_members(club, kind=kind, on=query.get("on") or today,
-                                          today=today)
+        rows = dashboard.eligible_list(club, kind=kind, on=query.get("on") or today,
+                                       today=today)
     page, per_page = query["page"], query["per_page"]
-    return {"items": [_EligibleRow(r) for r in rows[(page - 1) * per_page: page * per_page]],
+    return {"items": _page_items(club, rows[(page - 1) * per_page: page * per_page]),
             "page": page, "per_page": per_page, "total": len(rows)}

@@ -78,7 +78,7 @@ class ListedMember:
 
 @dataclass(frozen=True)
 class EligibleMember:
-    member: Member | ListedMember
+    member: ListedMember
     last_donated_on: date | None
 
 
@@ -96,28 +96,14 @@ def club_dashboard(club: Club, today: date) -> ClubDashboard:
                          _monthly(club, today), _blood_groups(club), _referrals(club))
 
 
-def eligible_members(club: Club, *, kind: str, on: date, today: date) -> list[EligibleMember]:
+def eligible_list(club: Club, *, kind: str, on: date, today: date) -> list[EligibleMember]:
     """Active members of the club whom the club's rules allow to give `kind` on `on`, by
-    member number, with their last donation up to that day; each row holds the whole Member.
+    member number, with their last donation up to that day: only the columns the list shows
+    (ListedMember rows), the engine asked about `kind` alone, in one pass over the active
+    members' histories, which also give the last donation.
 
     Raises InvalidInput when the rule set has no such kind or `on` is more than a year from
     `today`.
-    """
-    rows = eligible_list(club, kind=kind, on=on, today=today)
-    if not rows:
-        return []
-    chosen = {row.member.id for row in rows}
-    members = {m.id: m for m in db.session.scalars(sa.select(Member).where(
-        Member.club_id == club.id, Member.status == MemberStatus.ACTIVE)) if m.id in chosen}
-    return [EligibleMember(members[row.member.id], row.last_donated_on) for row in rows]
-
-
-def eligible_list(club: Club, *, kind: str, on: date, today: date) -> list[EligibleMember]:
-    """`eligible_members` with only the columns the list shows (ListedMember rows): the
-    engine asked about `kind` alone, in one pass over the active members' histories, which
-    also give the last donation.
-
-    Raises InvalidInput as `eligible_members` does.
     """
     rule_set = rule_set_for(club)
     fields = {}

@@ -110,6 +110,26 @@ def test_the_eligible_list_gives_the_last_donation_and_pages(api, world, club_a_
         "0002", "club-a", (TODAY - timedelta(days=30)).isoformat())
 
 
+def test_the_eligible_list_gives_every_field_of_the_member(api, world, club_a_people):
+    # The list is made from a few columns; each item must still be the whole member.
+    on = (TODAY + timedelta(days=200)).isoformat()
+    response = api("coordinator_a").get(eligible_url(query=f"?on={on}&per_page=1"))
+    assert response.status_code == 200
+    assert response.json["items"] == [{
+        "id": world.member_a.id, "club": "club-a", "member_no": "0001", "full_name": "王秀英",
+        "sex": "female", "date_of_birth": "1985-03-02", "blood_group": None, "weight_kg": None,
+        "phone": "13900000001", "email": None, "joined_on": "2020-01-01", "status": "active",
+        "locale": None, "consent_contact": False, "consent_public_verification": False,
+        "consent_leaderboard": False,
+        "last_donated_on": (TODAY - timedelta(days=400)).isoformat()}]
+
+
+def test_a_page_past_the_end_of_the_eligible_list_is_empty(api, world, club_a_people):
+    response = api("coordinator_a").get(eligible_url(query="?page=3&per_page=1"))
+    assert response.status_code == 200
+    assert response.json == {"items": [], "page": 3, "per_page": 1, "total": 1}
+
+
 @pytest.mark.parametrize(("role", "slug", "query", "status", "field"), [
     (None, "club-a", "", 401, None),
     ("coordinator_b", "club-a", "", 404, None),

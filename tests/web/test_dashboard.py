@@ -1,6 +1,7 @@
 """The overview, a club's dashboard and the "who can donate on a day" list with its CSV."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -175,6 +176,99 @@ def test_an_empty_list_says_so(signed_in, world):
     response = signed_in("coordinator_a").get("/clubs/club-a/eligible")
     assert response.status_code == 200
     assert "No active member may give that kind on that day" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def crowd(app, donors):
+    """Seven members may give whole blood today, three to a page: 0002, 0004 and 0005 to 0009;
+    five of them agreed to be contacted (0002 and 0005 to 0009 but 0007)."""
+    app.config["MEMBERS_PER_PAGE"] = 3
+    for n in range(5, 10):
+        factories.make_member(donors.club_a, f"{n:04d}", f"成员{n}").consent_contact = n != 7
+    db.session.commit()
+    return donors
+
+
+def listed_numbers(page: str) -> list[str]:
+    """The member numbers in the list's table, in their order."""
+    return re.findall(r'data-label="Member no\.">(\d{4})</td>', page)
+
+
+def eligible_page(client, query: str = "") -> str:
+    response = client.get(f"/clubs/club-a/eligible?{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+WHOLE_LIST_COUNTS = ("7 members may give on that day.", "5 of them agreed to be contacted.")
+
+
+@pytest.mark.parametrize(("page", "numbers"), [
+    ("", ["0002", "0004", "0005"]),
+    ("page=1", ["0002", "0004", "0005"]),
+    ("page=2", ["0006", "0007", "0008"]),
+    ("page=3", ["0009"]),
+])
+def test_the_list_is_paged_and_its_counts_are_for_the_whole_list(signed_in, crowd, page,
+                                                                numbers):
+    shown = eligible_page(signed_in("coordinator_a"), page)
+    assert listed_numbers(shown) == numbers
+    assert all(count in shown for count in WHOLE_LIST_COUNTS)
+    assert '<nav class="pagination" aria-label="Pages">' in shown
+
+
+def test_page_links_keep_the_day_and_the_kind(signed_in, crowd):
+    day = (date.today() + timedelta(days=100)).isoformat()  # 王秀英 still waits for whole blood
+    shown = eligible_page(signed_in("coordinator_a"), f"kind=whole_blood&date={day}&page=2")
+    assert listed_numbers(shown) == ["0006", "0007", "0008"]
+    keep = f"date={day}&amp;kind=whole_blood"
+    assert f'rel="prev" href="/clubs/club-a/eligible?page=1&amp;{keep}"' in shown
+    assert f'rel="next" href="/clubs/club-a/eligible?page=3&amp;{keep}"' in shown
+    assert f'href="/clubs/club-a/eligible?format=print&amp;{keep}"' in shown
+    assert f'href="/clubs/club-a/eligible?format=csv&amp;{keep}"' in shown
+    assert "Page 2 of 3" in shown
+
+
+def test_the_print_view_shows_the_whole_list_on_one_page(signed_in, crowd):
+    shown = eligible_page(signed_in("coordinator_a"), "kind=whole_blood&format=print&page=2")
+    assert listed_numbers(shown) == ["0002", "0004", "0005", "0006", "0007", "0008", "0009"]
+    assert all(count in shown for count in WHOLE_LIST_COUNTS)
+    assert 'class="pagination"' not in shown
+    assert "use your browser’s print command" in shown
+    assert f'href="/clubs/club-a/eligible?date={date.today().isoformat()}&amp;kind=whole_blood"' \
+        in shown  # back to the list in pages
+
+
+def test_the_paged_list_offers_the_print_view_and_a_short_list_has_no_pages(signed_in,
+                                                                            donors):
+    shown = eligible_page(signed_in("coordinator_a"))
+    assert listed_numbers(shown) == ["0002", "0004"]
+    assert "format=print" in shown and "Print view" in shown
+    assert 'class="pagination"' not in shown
+
+
+def test_the_csv_has_the_whole_list_whatever_the_page(signed_in, crowd):
+    response = signed_in("coordinator_a").get(
+        "/clubs/club-a/eligible?kind=whole_blood&format=csv&page=2")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["0002", "0004", "0005", "0006", "0007", "0008",
+                                            "0009"]
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "2.5", "99999999999999999999"])
+def test_a_page_that_is_not_a_page_number_shows_the_first_page(signed_in, crowd, page):
+    shown = eligible_page(signed_in("coordinator_a"), f"page={page}")
+    assert listed_numbers(shown) == ["0002", "0004", "0005"]
+
+
+def test_a_page_past_the_end_is_empty_and_links_to_the_first(signed_in, crowd):
+    shown = eligible_page(signed_in("coordinator_a"), "kind=whole_blood&page=4")
+    assert listed_numbers(shown) == []
+    assert all(count in shown for count in WHOLE_LIST_COUNTS)
+    assert "This page is empty." in shown
+    assert (f'href="/clubs/club-a/eligible?date={date.today().isoformat()}&amp;'
+            f'kind=whole_blood">Go to the first page') in shown
+    assert "No active member may give" not in shown
 
 
 def test_voided_donations_count_for_nothing_on_the_dashboard(signed_in, world):

@@ -1,14 +1,15 @@
 """The overview of the user's clubs, one club's dashboard, and who can donate on a day."""
 from datetime import date
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...services import clubs, dashboard
 from ...services.errors import InvalidInput
+from ...services.members import Page
 from ...services.rules import rule_set_for
 from ..formatting import day
-from ..forms import apply_field_errors, form_status
+from ..forms import apply_field_errors, form_status, row_number
 from ..permissions import staff_required
 from . import bp
 from .export import eligible_csv
@@ -50,7 +51,19 @@ def eligible(slug: str):
             apply_field_errors(form, error)
     if rows is not None and request.args.get("format") == "csv":
         return eligible_csv(club, form.chosen_kind, form.chosen_date, rows)
+    printing = request.args.get("format") == "print"
+    pagination = None if rows is None or printing else _page_of(rows)
+    shown = pagination.items if pagination is not None else rows or []
     # Thousands of rows share far fewer days: each day is formatted once.
-    days = {d: day(d) for d in {row.last_donated_on for row in rows or ()} if d is not None}
+    days = {d: day(d) for d in {row.last_donated_on for row in shown} if d is not None}
     return render_template("dashboard/eligible.html", club=club, form=form, rows=rows,
+                           shown=shown, pagination=pagination, printing=printing,
                            days=days, today=today), form_status(form)
+
+
+def _page_of(rows: list) -> Page:
+    """The page of the list that `page` asks for. A bad page number means the first page and
+    one past the end is an empty page, as on the other lists."""
+    page = request.args.get("page", 1, type=row_number)
+    per_page = current_app.config["MEMBERS_PER_PAGE"]
+    return Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))

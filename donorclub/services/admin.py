@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.enums import AuditAction, Role, SessionEndReason
 from ..extensions import db
 from ..models import Club, Member, User
+from ..models.search import contains_text
 from . import audit, invitations, user_sessions
 from .access import can_manage_club
 from .accounts import find_user_by_email, normalize_email
@@ -282,10 +283,8 @@ def list_accounts(*, role: str = "", status: str = "", q: str = "", page: int = 
                                     selectinload(User.member).selectinload(Member.club))
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
-    if q := q.strip().lower():
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(sa.or_(User.email.ilike(f"%{escaped}%", escape="\\"),
-                                   User.name.ilike(f"%{escaped}%", escape="\\")))
+    if q := q.strip():
+        query = query.where(sa.or_(contains_text(User.email, q), contains_text(User.name, q)))
     query = _with_status(query, status).order_by(User.email)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

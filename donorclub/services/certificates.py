@@ -13,6 +13,7 @@ from ..domain.enums import AuditAction, Role
 from ..domain.serials import new_serial, normalize_serial
 from ..extensions import db
 from ..models import Certificate, Club, Member, User
+from ..models.search import contains_text
 from . import audit, certificate_text, message_events
 from .access import can_manage_club
 from .errors import Conflict, InvalidInput, NotFound
@@ -204,8 +205,7 @@ def list_certificates(club: Club, *, status: str = "", issued_on: date | None = 
     if q.strip():
         term = q.strip()
         serial = normalize_serial(term)
-        like = f"%{term}%"
-        conditions = [Member.full_name.ilike(like), Member.member_no == term]
+        conditions = [contains_text(Member.full_name, term), Member.member_no == term]
         if serial:
             conditions.append(Certificate.serial == serial)
         query = query.where(sa.or_(*conditions))

@@ -12,6 +12,7 @@ from ..domain.awards import award_count
 from ..domain.enums import BloodGroup, DonationKind, MemberStatus
 from ..extensions import db
 from ..models import AuditEvent, Certificate, Club, Deferral, Donation, Member, Referral, User
+from ..models.search import contains_text
 from .access import can_manage_club
 from .eligibility import club_eligibility, donation_facts
 from .errors import NotFound
@@ -115,12 +116,8 @@ def members_by_id(club: Club, ids: list[int]) -> dict[int, Member]:
 def _conditions(filters: MemberFilters) -> list:
     conditions = []
     if q := filters.q.strip():
-        # The user's % and _ are literal characters, not wildcards.
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conditions.append(sa.or_(*(column.ilike(pattern, escape="\\")
-                                   for column in (Member.full_name, Member.member_no,
-                                                  Member.phone))))
+        conditions.append(sa.or_(*(contains_text(column, q) for column in (
+            Member.full_name, Member.member_no, Member.phone))))
     if filters.blood_group == "unknown":
         conditions.append(Member.blood_group.is_(None))
     elif filters.blood_group:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.enums import AuditAction, MessageChannel, MessageKind, MessageStatus
 from ..extensions import db
 from ..models import AuditEvent, Club, Member, OutboxMessage, User
+from ..models.search import contains_text
 from ..models.types import utcnow
 from . import audit
 from .errors import Conflict, InvalidInput, NotFound
@@ -65,12 +66,9 @@ def _conditions(club: Club, filters: MessageFilters) -> list:
         if value:
             conditions.append(column == enum_cls(value))
     if who := " ".join(filters.member.split()):
-        # The user's % and _ are literal characters, not wildcards.
-        escaped = who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(OutboxMessage.member_id.in_(
             sa.select(Member.id).where(Member.club_id == club.id, sa.or_(
-                Member.member_no == who,
-                Member.full_name.ilike(f"%{escaped}%", escape="\\")))))
+                Member.member_no == who, contains_text(Member.full_name, who)))))
     zone = ZoneInfo(club.timezone)
     if filters.since is not None:
         conditions.append(OutboxMessage.created_at >= _local_midnight(filters.since, zone))

@@ -80,13 +80,31 @@ audit: $(VENV)/.installed-test
 clean-venv:
 	rm -rf $(VENV)
 
-bench: $(VENV)/.installed-test
+# The benchmarks (bench/README.md). `make bench`: the city-scale scenarios (100,000 members
+# against 1,000, and gunicorn under wrk), written into docs/performance.md and
+# bench/results/city.json, then the focused scripts; about 10 minutes. `make bench
+# BENCH=quick`: 10,000 members against 10, short wrk runs, nothing written, under two minutes.
+BENCH ?= full
+bench: $(VENV)/.installed-bench
+ifeq ($(BENCH),quick)
+	$(BIN)/python bench/city.py --quick --throughput
+else
+	$(BIN)/python bench/city.py --throughput --json bench/results/city.json \
+	  --docs docs/performance.md
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/eligibility.py --rule-set cn
 	$(BIN)/python bench/eligibility.py --rule-set us
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/who_can_donate.py --requests 5
+endif
+
+# gunicorn for the throughput figures, and wrk to drive it (Debian's package, as root).
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[deploy]'
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk; } || \
+	  echo "wrk is missing (apt-get install wrk): the throughput figures will be skipped"
+	touch $@
 
 # gunicorn on a fresh PostgreSQL database under locust (docs/performance.md), in a virtualenv
 # of its own: locust brings gevent and a pytest plugin the test venv should not have.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..domain.eligibility import (
     DeferralFact,
@@ -113,14 +114,19 @@ def club_facts(club_id: int, on: date, member_ids: list[int] | None = None, *,
 
 def _trimmed_rows(columns, counted: list, cutoff: date):
     """The counted donations from `cutoff` on, and each member's on the latest day before it
-    (a superset of what `trimmed_history` keeps, which then picks one), in one statement."""
-    latest = (sa.select(Donation.member_id, sa.func.max(Donation.donated_on).label("day"))
-              .join(Member).where(*counted, Donation.donated_on < cutoff)
-              .group_by(Donation.member_id).subquery())
+    (a superset of what `trimmed_history` keeps, which then picks one), in one statement.
+
+    The latest day is a subquery per member: one step back along the (member, day) index,
+    where grouping all the older donations read every one of them (twice as slow)."""
+    earlier = aliased(Donation)
+    latest = (sa.select(sa.func.max(earlier.donated_on))
+              .where(earlier.member_id == Member.id, earlier.voided_at.is_(None),
+                     earlier.donated_on < cutoff)
+              .correlate(Member).scalar_subquery())
     recent = sa.select(*columns).join(Member).where(*counted, Donation.donated_on >= cutoff)
-    before = (sa.select(*columns).join(Member)
-              .join(latest, sa.and_(latest.c.member_id == Donation.member_id,
-                                    latest.c.day == Donation.donated_on))
+    before = (sa.select(*columns).select_from(Member)
+              .join(Donation, sa.and_(Donation.member_id == Member.id,
+                                      Donation.donated_on == latest))
               .where(*counted))
     return db.session.execute(sa.union_all(recent, before)).all()
 

@@ -257,9 +257,12 @@ def throughput_table(result: dict) -> str:
     lines += ["", "| ratio | value |", "|---|---:|"]
     lines += [f"| {name} | {value:.3f} |" for name, value in result["ratios"].items()]
     rss = ", ".join(f"{mb:.0f} MB" for mb in result["peak_worker_rss_mb"])
+    heavy = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in
+                      result["heavy_pages_s"].items())
     return "\n".join(lines) + (
         f"\n\ngunicorn with {result['workers']} sync workers, wrk with {result['connections']} "
-        f"connections for {result['duration_s']} s per endpoint; peak memory (RSS) per worker: "
+        f"connections for {result['duration_s']} s per endpoint, then the whole-club pages "
+        f"twice each (slower answer: {heavy}); peak memory (RSS) per worker over the run: "
         f"{rss}.\n")
 
 

@@ -18,9 +18,11 @@ through the login form, and drives four endpoints in turn with `wrk -t2 -c8`:
 
 Requests cycle through members spread over the big club (a wrk Lua script), the same ids for
 every endpoint. Any answer but 200 (a redirect to the login page included) fails the run.
-It prints req/s and wrk's p50/p99 latency, the ratios member/bare, API/trivial,
-member/trivial and bare/trivial, both pages' HTML size, and the peak RSS of each worker
-(/proc, sampled every 0.5 s). Exits 1 when a check fails, 2 when the run cannot happen
+Then the pages that hold a whole club in memory (the dashboard, the print view and the CSV of
+who can donate) are asked twice each. It prints req/s and wrk's p50/p99 latency, the ratios
+member/bare, API/trivial, member/trivial and bare/trivial, both pages' HTML size, the
+whole-club pages' times, and the peak RSS of each worker over the whole run (/proc, sampled
+every 0.5 s). Exits 1 when a check fails, 2 when the run cannot happen
 (wrk or gunicorn missing). `run(summary, duration, connections)` returns the figures.
 """
 from __future__ import annotations
@@ -290,6 +292,7 @@ def run(summary: dict, duration: int = 10, connections: int = 8) -> dict:
                                      targets[name][1])) for name in ("bare page", "member page")}
             figures = {name: run_wrk(base, *targets[name], duration, connections, scratch)
                        for name in ENDPOINTS}
+            heavy = heavy_pages(base, big["slug"], cookie)
         finally:
             stopped.set()
             sampler.join()
@@ -300,9 +303,30 @@ def run(summary: dict, duration: int = 10, connections: int = 8) -> dict:
             "endpoints": figures,
             "ratios": {name: figures[a]["requests_per_s"] / figures[b]["requests_per_s"]
                        for name, (a, b) in RATIOS.items()},
+            "heavy_pages_s": heavy,
             "peak_worker_rss_mb": sorted(peaks.values(), reverse=True)[:WORKERS],
             "tracebacks": tracebacks, "load_average": [load_before, os.getloadavg()],
             "cores": os.cpu_count()}
+
+
+def heavy_pages(base: str, slug: str, cookie: dict[str, str]) -> dict[str, float]:
+    """The pages that hold a whole club in memory, each asked twice while the memory sampler
+    runs (the worker-memory target covers them): seconds of the slower answer."""
+    day = time.strftime("%Y-%m-%d")
+    pages = {"club dashboard": f"/clubs/{slug}/dashboard",
+             "who can donate, print view": f"/clubs/{slug}/eligible?kind=whole_blood&date={day}"
+                                           "&format=print",
+             "who can donate, CSV": f"/clubs/{slug}/eligible?kind=whole_blood&date={day}"
+                                    "&format=csv"}
+    slowest = {}
+    for name, path in pages.items():
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            fetch(base + path, cookie)
+            times.append(time.perf_counter() - started)
+        slowest[name] = max(times)
+    return slowest
 
 
 def problems(result: dict) -> list[str]:
@@ -329,6 +353,8 @@ def report(result: dict) -> None:
     sizes = result["html_bytes_median_member"]
     print(f"\nHTML of the median member: member page {sizes['member page']:,} bytes, bare page "
           f"{sizes['bare page']:,} bytes ({sizes['bare page'] / sizes['member page']:.0%})")
+    print("whole-club pages (slower of two): " + ", ".join(
+        f"{name} {seconds:.2f} s" for name, seconds in result["heavy_pages_s"].items()))
     print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB"
                                               for mb in result["peak_worker_rss_mb"]))
     before, after = result["load_average"]

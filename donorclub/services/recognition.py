@@ -118,14 +118,7 @@ def facts_for_members(club: Club, member_ids: list[int] | None = None
             .order_by(Donation.donated_on, Donation.id)):
         donations[row.member_id].append(
             DonationFact(row.kind.value, row.donated_on, row.volume_ml, row.therapeutic_units))
-    listed: dict[int, list[date]] = defaultdict(list)
-    for referrer_id, first_listed in db.session.execute(
-            sa.select(Referral.referrer_id, sa.func.min(ReferralEvent.occurred_on))
-            .join(ReferralEvent, ReferralEvent.referral_id == Referral.id)
-            .join(Member, Member.id == Referral.referrer_id)
-            .where(scope, ReferralEvent.status.in_(LISTED_OR_LATER))
-            .group_by(Referral.id, Referral.referrer_id)):
-        listed[referrer_id].append(first_listed)
+    listed = _listed_referrals(_listed_query(scope))
     marrow: dict[int, list[date]] = defaultdict(list)
     for candidate_id, donated_on in db.session.execute(
             sa.select(Referral.candidate_member_id, ReferralEvent.occurred_on)
@@ -151,8 +144,49 @@ def facts_for_members(club: Club, member_ids: list[int] | None = None
     }
 
 
+def _listed_query(scope: sa.ColumnElement[bool]) -> sa.Select:
+    """Per referral of a referrer in scope, the day it reached the listing."""
+    return (sa.select(Referral.referrer_id, sa.func.min(ReferralEvent.occurred_on))
+            .join(ReferralEvent, ReferralEvent.referral_id == Referral.id)
+            .join(Member, Member.id == Referral.referrer_id)
+            .where(scope, ReferralEvent.status.in_(LISTED_OR_LATER))
+            .group_by(Referral.id, Referral.referrer_id))
+
+
+# The member page asks this for one member on every view: built once, because building and
+# keying a select costs more than SQLite takes to answer it.
+_LISTED_FOR_MEMBER = _listed_query(sa.and_(Member.club_id == sa.bindparam("club_id"),
+                                           Member.id == sa.bindparam("member_id")))
+
+
+def _listed_referrals(query: sa.Select, **params: int) -> dict[int, list[date]]:
+    listed: dict[int, list[date]] = defaultdict(list)
+    for referrer_id, first_listed in db.session.execute(query, params):
+        listed[referrer_id].append(first_listed)
+    return listed
+
+
 def facts_of(member: Member) -> RecognitionFacts:
     return facts_for_members(member.club, [member.id])[member.id]
+
+
+def facts_from_loaded(member: Member, marrow: list[ReferralEvent],
+                      services: list[VolunteerService]) -> RecognitionFacts:
+    """The same facts as facts_of, built from what the member page loads anyway: the member's
+    donations, their own marrow donation events (referrals.own_marrow_donations) and every
+    volunteer row (voided too); only the listed referrals take a query."""
+    counted = sorted((d for d in member.donations if not d.is_voided),
+                     key=lambda d: (d.donated_on, d.id))
+    donations = [DonationFact(d.kind.value, d.donated_on, d.volume_ml, d.therapeutic_units)
+                 for d in counted]
+    listed = _listed_referrals(_LISTED_FOR_MEMBER, club_id=member.club_id, member_id=member.id)
+    return RecognitionFacts(
+        donations=tuple(counted_donations(donations, rule_set_for(member.club))),
+        listed_referrals=tuple(sorted(listed[member.id])),
+        marrow_donations=tuple(sorted(event.occurred_on for event in marrow)),
+        volunteer_hours=tuple(sorted((s.served_on, float(s.hours)) for s in services
+                                     if s.voided_at is None)),
+    )
 
 
 @dataclass(frozen=True)
@@ -171,12 +205,16 @@ class Standing:
                 if p.next is not None and (p.current > 0 or p.category == "donations")]
 
 
-def standing_of(member: Member, on: date, facts: RecognitionFacts | None = None) -> Standing:
-    """The member's standing on `on`; pass `facts` when already loaded, to spare their
-    queries."""
+def standing_of(member: Member, on: date, facts: RecognitionFacts | None = None, *,
+                certificates: list[Certificate] | None = None) -> Standing:
+    """The member's standing on `on`; pass `facts` and the member's `certificates` (revoked
+    ones too) when already loaded, to spare their queries."""
     facts = facts_of(member) if facts is None else facts
     plan = club_plan(member.club)
-    held = _certified(member.club, [member.id]).get(member.id, set())
+    if certificates is None:
+        held = _certified(member.club, [member.id]).get(member.id, set())
+    else:
+        held = {c.award_code for c in certificates if c.revoked_at is None}
     earned = earned_milestones(facts, plan, on)
     return Standing(progress(facts, plan, on),
                     [(e, e.milestone.code in held) for e in reversed(earned)])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
+from babel import Locale, dates
 from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -10,7 +11,7 @@ from ..domain.dates import Duration
 from ..domain.eligibility import Reason
 from ..domain.rulesets import RuleSet
 from ..models.types import as_utc
-from .labels import label
+from .labels import label, request_memo
 
 _WINDOWS = {
     "rolling_12_months": lambda: _("any 12 months"),
@@ -23,9 +24,23 @@ def day(value: date | None) -> str:
     """10 July 2026, or 2026年7月10日."""
     if value is None:
         return ""
-    if str(get_locale()).startswith("zh"):
-        return format_date(value, "long")
-    return format_date(value, "d MMMM y")
+    locale = get_locale()
+    if type(value) is not date:  # a datetime is shifted to the user's zone first: not memoised
+        return _formatted_day(value, locale)
+    memo = request_memo("_donorclub_days")
+    text = memo.get((locale, value))
+    if text is None:
+        text = memo[locale, value] = _formatted_day(value, locale)
+    return text
+
+
+def _formatted_day(value: date, locale: Locale | None) -> str:
+    pattern = "long" if str(locale).startswith("zh") else "d MMMM y"
+    if type(value) is date and locale is not None:
+        # What Flask-Babel's format_date does for a plain date (no zone, no configured
+        # "date.long"), without its second lookup of the locale and the app's formats.
+        return dates.format_date(value, pattern, locale=locale)
+    return format_date(value, pattern)
 
 
 def local_time(moment: datetime, zone: tzinfo) -> str:

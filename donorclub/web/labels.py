@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask import g, has_app_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..domain.enums import (
@@ -47,10 +49,33 @@ LABELS = {
 _BY_VALUE = {(type(code), code.value): text for code, text in LABELS.items()}
 
 
+def request_memo(name: str) -> dict:
+    """A dict that lives as long as the app context (one per request): pages format the same
+    few codes and days hundreds of times, and each lookup of the locale and catalogue through
+    Flask-Babel costs more than the formatting. Keys must include the locale, which
+    force_locale can change within a request. Outside an app context it remembers nothing."""
+    if not has_app_context():
+        return {}
+    memo = g.get(name)
+    if memo is None:
+        memo = {}
+        setattr(g, name, memo)
+    return memo
+
+
 def label(code: Enum | str | None) -> str:
     """The readable, translated word for a code; an unknown code is shown as it is."""
     if code is None:
         return ""
+    key = (get_locale(), type(code), code)
+    memo = request_memo("_donorclub_labels")
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _translated(code)
+    return text
+
+
+def _translated(code: Enum | str) -> str:
     if isinstance(code, Enum):
         return str(LABELS.get(code, code.value))
     for (_, value), text in _BY_VALUE.items():

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from donorclub.domain.enums import Role
+from donorclub.domain.enums import DonationKind, Role
 from donorclub.extensions import db
-from donorclub.services import certificates, recognition
+from donorclub.services import certificates, members, recognition, referrals, volunteering
 from donorclub.services.errors import InvalidInput
 
 from .. import factories
@@ -100,6 +100,32 @@ def test_voided_volunteer_hours_are_left_out(setting):
     db.session.commit()
     facts = recognition.facts_for_members(club)[member.id]
     assert facts.volunteer_hours == ((date(2025, 1, 5), 4.0), (date(2025, 1, 7), 2.5))
+
+
+def test_facts_from_the_member_pages_rows_equal_the_queried_facts(setting):
+    club, member, friend, _, coordinator = setting
+    given = factories.make_donations(member, days(6), volume_ml=200)
+    factories.void_row(given[1])
+    factories.make_donation(member, given[3].donated_on, kind=DonationKind.PLATELETS,
+                            volume_ml=250, units=2)
+    factories.make_referral(member, [("listed", date(2024, 3, 1))])
+    factories.make_referral(friend, [("listed", date(2024, 3, 1)),
+                                     ("donated", date(2025, 4, 2))], candidate=member)
+    factories.make_service(member, date(2025, 1, 5), 4)
+    factories.void_row(factories.make_service(member, date(2025, 1, 6), 8))
+    db.session.commit()
+    certificates.issue_certificate(coordinator, member, "donations-1", today=TODAY)
+    certificates.revoke_certificate(
+        coordinator, certificates.issue_certificate(coordinator, member, "donations-5",
+                                                    today=TODAY), "issued in error")
+    db.session.expire_all()
+    loaded = recognition.facts_from_loaded(member, referrals.own_marrow_donations(member),
+                                           volunteering.member_summary(member).services)
+    assert loaded == recognition.facts_of(member)
+    assert loaded.marrow_donations == (date(2025, 4, 2),)
+    held = members.certificates_of(member)
+    assert (recognition.standing_of(member, TODAY, loaded, certificates=held)
+            == recognition.standing_of(member, TODAY))
 
 
 def test_facts_cover_only_the_club_and_the_members_asked_for(setting):

@@ -51,16 +51,19 @@ def render_member_page(club, member, form=None, *, refused=None, rule_set=None, 
                             volume_ml=first.default_volume_ml,
                             therapeutic_units=first.default_units)
         form.use_rule_set(rule_set)
+    # The recognition standing is worked out from rows the page shows anyway.
+    marrow = referrals.own_marrow_donations(member)
+    service = volunteering.member_summary(member, rule_set)
+    certificates = members.certificates_of(member)
+    facts = recognition.facts_from_loaded(member, marrow, service.services)
     return render_template(
         "members/detail.html", club=club, member=member,
         totals=members.totals(member.donations, rule_set),
         eligibility=member_eligibility(member, today), rule_set=rule_set, today=today,
         form=form, refused=refused, referrals=members.referrals_made(member),
-        certificates=members.certificates_of(member), trail=members.audit_trail(member),
-        recognition=recognition.standing_of(member, today),
-        status_link=_status_link(member),
-        volunteering=volunteering.member_summary(member, rule_set),
-        marrow=referrals.own_marrow_donations(member),
+        certificates=certificates, trail=members.audit_trail(member),
+        recognition=recognition.standing_of(member, today, facts, certificates=certificates),
+        status_link=_status_link(member), volunteering=service, marrow=marrow,
         messages=message_log.recent_for_member(member),
         message_labels=message_presentation.labels_for(club.timezone),
     ), status

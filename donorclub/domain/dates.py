@@ -4,11 +4,15 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UNITS = ("years", "months", "weeks", "days")
 
 
+# The engine asks for the same few hundred days plus a window or an interval for every member
+# of a club; the answers are immutable dates, so they are remembered.
+@lru_cache(maxsize=8192)
 def add_months(day: date, months: int) -> date:
     """Calendar months later, the day clamped to the month's end (2026-08-31 + 6 = 2027-02-28)."""
     index = day.year * 12 + day.month - 1 + months

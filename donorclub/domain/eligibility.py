@@ -20,12 +20,12 @@ Only donations on or before the day asked about are considered (donations are hi
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .dates import Duration, add_months, age_on, birthday
-from .rulesets import CapRule, RuleSet
+from .rulesets import AgeRule, CapRule, RuleSet
 
 REASON_CODES = (
     "interval", "annual_cap", "volume_cap", "deferral", "permanent_deferral", "age_min",
@@ -207,6 +207,8 @@ def _shape_problems(rule_set: RuleSet, donation: DonationFact) -> list[Reason]:
 def _evaluate_kind(donor: Donor, history: Sequence[DonationFact],
                    deferrals: Sequence[DeferralFact], rule_set: RuleSet, kind: str, on: date,
                    planned_volume_ml: int) -> KindEligibility:
+    """The answer for one kind. `history` is the donations up to `on`, oldest first, and the
+    days tried only move forward from `on`: the helpers below rely on both."""
     notes: list[Reason] = []
     weight = rule_set.weight_rule(kind)
     if weight.min_kg is not None:
@@ -217,11 +219,12 @@ def _evaluate_kind(donor: Donor, history: Sequence[DonationFact],
             reason = Reason("weight", None, {"min_kg": minimum, "weight_kg": donor.weight_kg})
             return KindEligibility(kind, False, None, (reason, *notes))
 
-    interval_reason = _interval_reason(donor, history, rule_set, kind)
-    caps = rule_set.caps_for(kind)
+    interval_reason = _interval_reason(history, rule_set.waits_before(kind, donor.sex), on)
+    caps = _binding_caps(rule_set.caps_for(kind), history, donor.sex, planned_volume_ml)
     applicable = [d for d in deferrals if d.applies_to(kind)]
     age = rule_set.age_rule(kind)
-    adult_on = birthday(donor.date_of_birth, age.min_age[donor.sex])
+    min_age = age.min_age[donor.sex]
+    adult_on = birthday(donor.date_of_birth, min_age)
 
     found: dict[tuple, Reason] = {}
     day = on
@@ -230,22 +233,24 @@ def _evaluate_kind(donor: Donor, history: Sequence[DonationFact],
         if interval_reason is not None and day < interval_reason.clears_on:
             blocking.append(interval_reason)
         if day < adult_on:
-            blocking.append(Reason("age_min", adult_on, {"min_age": age.min_age[donor.sex]}))
+            blocking.append(Reason("age_min", adult_on, {"min_age": min_age}))
         if applicable:
             blocking.extend(_deferral_reasons(applicable, day))
-        blocking.extend(_cap_reasons(caps, history, donor.sex, day, planned_volume_ml))
+        if caps:
+            blocking.extend(_cap_reasons(caps, donor.sex, day, planned_volume_ml))
         too_old = _age_max_reason(donor, history, age, day)
         if too_old is not None:
             blocking.append(too_old)
-        for reason in blocking:
-            found.setdefault((reason.code, _key(reason)), reason)
         if not blocking:
             next_date = day
             break
-        if any(reason.clears_on is None for reason in blocking):
+        for reason in blocking:
+            found.setdefault((reason.code, _key(reason)), reason)
+        clears = [reason.clears_on for reason in blocking]
+        if None in clears:
             next_date = None
             break
-        day = max(reason.clears_on for reason in blocking)
+        day = max(clears)
 
     reasons = sorted(found.values(), key=lambda r: (r.clears_on is None, r.clears_on or on))
     return KindEligibility(kind, next_date == on, next_date, (*reasons, *notes))
@@ -255,19 +260,24 @@ def _key(reason: Reason) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in reason.detail.items()))
 
 
-def _interval_reason(donor: Donor, history: Sequence[DonationFact], rule_set: RuleSet,
-                     kind: str) -> Reason | None:
-    """The earlier donation whose interval to `kind` ends last."""
-    best: Reason | None = None
+def _interval_reason(history: Sequence[DonationFact], waits: Mapping[str, Duration], on: date
+                     ) -> Reason | None:
+    """The earlier donation whose interval to the kind asked about (`waits`, by the earlier
+    kind; a kind missing there imposes nothing) ends last, the first of equals; None when no
+    interval runs past `on`, as the engine only asks about `on` and later days."""
+    latest: tuple[date, DonationFact, Duration] | None = None
     for donation in history:
-        interval = rule_set.interval(donation.kind, kind, donor.sex)
-        if interval is None:
+        wait = waits.get(donation.kind)
+        if wait is None:
             continue
-        clears = interval.after(donation.on)
-        if best is None or clears > best.clears_on:
-            best = Reason("interval", clears, {"from_kind": donation.kind, "last_on": donation.on,
-                                               "interval": interval})
-    return best
+        clears = wait.after(donation.on)
+        if latest is None or clears > latest[0]:
+            latest = (clears, donation, wait)
+    if latest is None or latest[0] <= on:
+        return None
+    clears, donation, wait = latest
+    return Reason("interval", clears, {"from_kind": donation.kind, "last_on": donation.on,
+                                       "interval": wait})
 
 
 def _deferral_reasons(deferrals: Sequence[DeferralFact], day: date) -> list[Reason]:
@@ -278,36 +288,64 @@ def _deferral_reasons(deferrals: Sequence[DeferralFact], day: date) -> list[Reas
     ]
 
 
-def _age_max_reason(donor: Donor, history: Sequence[DonationFact], age, day: date):
-    repeat = any(d.on < day for d in history)
+def _age_max_reason(donor: Donor, history: Sequence[DonationFact], age: AgeRule, day: date
+                    ) -> Reason | None:
+    # The history is oldest first: the donor has given before `day` when the first donation is.
+    repeat = bool(history) and history[0].on < day
     limit = age.max_repeat if repeat else age.max_first_time
     if limit is not None and age_on(donor.date_of_birth, day) > limit:
         return Reason("age_max", None, {"max_age": limit, "repeat_donor": repeat})
     return None
 
 
-def _cap_reasons(caps: Sequence[CapRule], history: Sequence[DonationFact], sex: str, day: date,
+# A cap's counted donations, each with the first day it no longer weighs on the cap.
+_Weighing = list[tuple[DonationFact, date]]
+
+
+def _weighing(cap: CapRule, history: Sequence[DonationFact]) -> _Weighing:
+    """The donations `cap` counts, each with the day its window ends: its day plus the window's
+    months, or 1 January after it for a calendar-year cap. The engine only asks about days on
+    or after every donation in the history, and on those "before the year after" is the same
+    as "in the same year"."""
+    if cap.window == "calendar_year":
+        return [(d, date(d.on.year + 1, 1, 1)) for d in history if d.kind in cap.kinds]
+    months = _WINDOW_MONTHS[cap.window]
+    return [(d, add_months(d.on, months)) for d in history if d.kind in cap.kinds]
+
+
+def _binding_caps(caps: Sequence[CapRule], history: Sequence[DonationFact], sex: str,
+                  planned_volume_ml: int) -> list[tuple[CapRule, _Weighing]]:
+    """The caps that may block on some day from `on` on, each with its counted donations and
+    their window ends (worked out once, not for every day the loop tries). Counted donations
+    only stop weighing as the days pass, so a cap that fits one more donation even with all of
+    them counted never blocks (volumes are never negative)."""
+    binding = []
+    for cap in caps:
+        weighing = _weighing(cap, history)
+        if not _fits(cap, [d for d, _ in weighing], sex, planned_volume_ml):
+            binding.append((cap, weighing))
+    return binding
+
+
+def _cap_reasons(caps: Sequence[tuple[CapRule, _Weighing]], sex: str, day: date,
                  planned_volume_ml: int) -> list[Reason]:
     reasons = []
-    for cap in caps:
-        counted = [d for d in history if d.kind in cap.kinds]
-        clears = _cap_clears(cap, counted, sex, day, planned_volume_ml)
-        if clears != day:
-            active = _active(cap, counted, day)
-            over_count = _over_count(cap, active, sex)
-            reasons.append(Reason("annual_cap" if over_count else "volume_cap", clears, {
-                "cap": cap.code, "window": cap.window,
-                "limit": cap.max_count[sex] if over_count else cap.max_volume_ml[sex],
-            }))
+    for cap, weighing in caps:
+        active = _active(weighing, day)
+        if _fits(cap, active, sex, planned_volume_ml):
+            continue
+        over_count = _over_count(cap, active, sex)
+        reasons.append(Reason(
+            "annual_cap" if over_count else "volume_cap",
+            _cap_clears(cap, weighing, sex, day, planned_volume_ml),
+            {"cap": cap.code, "window": cap.window,
+             "limit": cap.max_count[sex] if over_count else cap.max_volume_ml[sex]}))
     return reasons
 
 
-def _active(cap: CapRule, counted: Sequence[DonationFact], day: date) -> list[DonationFact]:
+def _active(weighing: _Weighing, day: date) -> list[DonationFact]:
     """The counted donations that still weigh on `day` under the cap's window."""
-    if cap.window == "calendar_year":
-        return [d for d in counted if d.on.year == day.year]
-    months = _WINDOW_MONTHS[cap.window]
-    return [d for d in counted if day < add_months(d.on, months)]
+    return [d for d, window_ends in weighing if day < window_ends]
 
 
 def _over_count(cap: CapRule, active: Sequence[DonationFact], sex: str) -> bool:
@@ -324,18 +362,11 @@ def _fits(cap: CapRule, active: Sequence[DonationFact], sex: str, planned_volume
     return True
 
 
-def _cap_clears(cap: CapRule, counted: Sequence[DonationFact], sex: str, day: date,
+def _cap_clears(cap: CapRule, weighing: _Weighing, sex: str, day: date,
                 planned_volume_ml: int) -> date | None:
-    """The first day from `day` on when one more donation fits under the cap (None: never)."""
-    if _fits(cap, _active(cap, counted, day), sex, planned_volume_ml):
-        return day
-    if cap.window == "calendar_year":
-        candidates = [date(day.year + 1, 1, 1)]
-    else:
-        months = _WINDOW_MONTHS[cap.window]
-        candidates = sorted({add_months(d.on, months) for d in counted
-                             if add_months(d.on, months) > day})
-    for candidate in candidates:
-        if _fits(cap, _active(cap, counted, candidate), sex, planned_volume_ml):
+    """The first day after `day` (on which one more donation does not fit under the cap) when
+    it does: one of the days a counted donation stops weighing (None: never)."""
+    for candidate in sorted({ends for _, ends in weighing if ends > day}):
+        if _fits(cap, _active(weighing, candidate), sex, planned_volume_ml):
             return candidate
     return None  # even with nothing else counted, this one donation is over the cap

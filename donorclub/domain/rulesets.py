@@ -10,8 +10,10 @@ any malformed file with an error naming the file and the problem.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from .dates import Duration
@@ -185,8 +187,27 @@ class RuleSet:
     def weight_rule(self, kind: str) -> WeightRule:
         return self.kind_rules[kind].weight or self.weight
 
-    def caps_for(self, kind: str) -> list[CapRule]:
-        return [cap for cap in self.caps if kind in cap.kinds]
+    def waits_before(self, kind: str, sex: str) -> Mapping[str, Duration]:
+        """`interval(from_kind, kind, sex)` for every from-kind this rule set knows, at once:
+        the engine asks for every member, so the table is built once per rule set."""
+        return self._waits_by_target.get((kind, sex), {})
+
+    def caps_for(self, kind: str) -> tuple[CapRule, ...]:
+        """The caps that count donations of `kind`, in file order (built once per rule set)."""
+        return self._caps_by_kind.get(kind, ())
+
+    @cached_property
+    def _waits_by_target(self) -> dict[tuple[str, str], dict[str, Duration]]:
+        table: dict[tuple[str, str], dict[str, Duration]] = {}
+        for (from_kind, to_kind), rule in self.intervals.items():
+            for sex, wait in rule.by_sex.items():
+                table.setdefault((to_kind, sex), {})[from_kind] = wait
+        return table
+
+    @cached_property
+    def _caps_by_kind(self) -> dict[str, tuple[CapRule, ...]]:
+        kinds = {kind for cap in self.caps for kind in cap.kinds}
+        return {kind: tuple(cap for cap in self.caps if kind in cap.kinds) for kind in kinds}
 
 
 # Reading and checking files lives in its own modules; these names are re-exported so callers

@@ -23,6 +23,7 @@ minutes); `--throughput` adds gunicorn's figures (bench/throughput.py) on the bi
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -114,6 +115,8 @@ class City:
             self.member_ids = list(db.session.scalars(
                 sa.select(Member.id).where(Member.club_id == club.id).order_by(Member.id)))
             db.session.remove()
+        gc.collect()
+        gc.freeze()  # as wsgi.py does for a worker once its app is built
         self.client = self.app.test_client()
         answer = self.client.post("/auth/login", data={"email": self.coordinator,
                                                        "password": self.summary["password"]})

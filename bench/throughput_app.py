@@ -27,6 +27,7 @@ size of both pages so a reader can judge how close they are.
 """
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,4 @@ def add_reference_routes(app: Flask) -> None:
 
 app = create_app()
 add_reference_routes(app)
+gc.freeze()  # as wsgi.py does

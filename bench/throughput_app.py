@@ -101,13 +101,15 @@ SQL = {
     "trail": sa.text(
         "SELECT a.occurred_at, a.action, a.entity_type, a.\"before\", a.\"after\", "
         "u.name AS actor_name, u.email AS actor_email "
-        "FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id "
-        "WHERE (a.entity_type = 'members' AND a.entity_id = :id) "
-        "OR (a.entity_type = 'donations' AND a.entity_id IN "
-        "(SELECT id FROM donations WHERE member_id = :id)) "
-        "OR (a.entity_type = 'deferrals' AND a.entity_id IN "
-        "(SELECT id FROM deferrals WHERE member_id = :id)) "
-        f"ORDER BY a.occurred_at DESC, a.id DESC LIMIT {AUDIT_LIMIT}"
+        "FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id IN ("
+        "SELECT id FROM (SELECT id, occurred_at FROM audit_events "
+        "WHERE entity_type = 'members' AND entity_id = :id "
+        "UNION ALL SELECT id, occurred_at FROM audit_events WHERE entity_type = 'donations' "
+        "AND entity_id IN (SELECT id FROM donations WHERE member_id = :id) "
+        "UNION ALL SELECT id, occurred_at FROM audit_events WHERE entity_type = 'deferrals' "
+        "AND entity_id IN (SELECT id FROM deferrals WHERE member_id = :id)) AS found "
+        f"ORDER BY occurred_at DESC, id DESC LIMIT {AUDIT_LIMIT}) "
+        "ORDER BY a.occurred_at DESC, a.id DESC"
     ).columns(occurred_at=sa.DateTime, before=sa.JSON, after=sa.JSON),
 }
 

@@ -83,7 +83,7 @@ clean-venv:
 # The benchmarks (bench/README.md). `make bench`: the city-scale scenarios (100,000 members
 # against 1,000, and gunicorn under wrk), written into docs/performance.md and
 # bench/results/city.json, then the focused scripts; about 10 minutes. `make bench
-# BENCH=quick`: 10,000 members against 10, short wrk runs, nothing written, under two minutes.
+# BENCH=quick`: 10,000 members against 100, short wrk runs, nothing written, under a minute.
 BENCH ?= full
 bench: $(VENV)/.installed-bench
 ifeq ($(BENCH),quick)

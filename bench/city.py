@@ -41,12 +41,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import citygen  # noqa: E402
 from import_donations import donations_csv, members_csv  # noqa: E402
+from load import recreate_database  # noqa: E402
 
 from donorclub import create_app  # noqa: E402
 from donorclub.extensions import db  # noqa: E402
@@ -80,19 +80,6 @@ def figures(samples: list[float], unit: str = "ms", items: int = 1) -> dict:
             "min": min(samples), "max": max(samples)}
 
 
-def recreate_database(url: str) -> None:
-    target = make_url(url)
-    if not target.drivername.startswith("postgresql"):
-        raise SystemExit("--database-url must name a PostgreSQL database")
-    if "bench" not in (target.database or ""):
-        raise SystemExit(f"refusing to drop {target.database!r}: the name must contain 'bench'")
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
-    admin.dispose()
-
-
 class City:
     """One generated city and a test client signed in as its big club's coordinator."""
 
@@ -100,7 +87,7 @@ class City:
         self.instance = tempfile.mkdtemp(prefix=f"city-{scale:g}-")
         self.url = database_url or f"sqlite:///{self.instance}/city.sqlite3"
         if database_url:
-            recreate_database(database_url)
+            recreate_database(database_url, marker="bench")
         self.app = create_app({"INSTANCE_PATH": self.instance,
                                "SQLALCHEMY_DATABASE_URI": self.url,
                                "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
@@ -329,8 +316,7 @@ def main() -> int:
         args.scale, args.small, args.requests, args.heavy_requests = 0.1, 0.001, 15, 4
         wrk_seconds = 3
     today = date.today()
-    report = {"date": today.isoformat(), "machine": machine(), "scales": {},
-              "database": _database(args.database_url)}
+    report = {"date": today.isoformat(), "machine": machine(), "scales": {}}
     cities = []
     try:
         for key, scale in (("small", args.small), ("big", args.scale)):
@@ -341,6 +327,7 @@ def main() -> int:
                                       random.Random(7))
             report["scales"][key] = {"scale": scale, "generated_s": city.generated_s,
                                      "counts": city.summary["counts"], "scenarios": scenarios}
+        report["database"] = _database(args.database_url)  # made by the first City
         report["growth"] = growth(report["scales"]["big"]["scenarios"],
                                   report["scales"]["small"]["scenarios"])
         print()

@@ -65,12 +65,15 @@ def seconds(text: str) -> int:
     return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, marker: str = "load") -> None:
+    """Drop and create the PostgreSQL database of `url`, whose name must contain `marker`
+    (so a real database is never dropped by mistake)."""
     target = make_url(url)
     if not target.drivername.startswith("postgresql"):
         raise SystemExit("--database-url must name a PostgreSQL database")
-    if "load" not in (target.database or ""):
-        raise SystemExit(f"refusing to drop {target.database!r}: the name must contain 'load'")
+    if marker not in (target.database or ""):
+        raise SystemExit(f"refusing to drop {target.database!r}: the name must contain "
+                         f"'{marker}'")
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
@@ -151,21 +154,31 @@ def free_port() -> int:
 
 
 def start_gunicorn(args, env: dict, port: int, log: Path) -> subprocess.Popen:
+    try:
+        return serve("wsgi:app", args.workers, env, port, log, "/auth/login")
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
+
+
+def serve(app: str, workers: int, env: dict, port: int, log: Path, ready: str
+          ) -> subprocess.Popen:
+    """gunicorn serving `app` on 127.0.0.1:`port`, once `ready` answers; RuntimeError when it
+    exits or does not answer within 60 s (bench/throughput.py serves its own module)."""
     server = subprocess.Popen(  # noqa: S603 - our own command line
-        [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
-         "--error-logfile", str(log), "wsgi:app"], cwd=ROOT, env=env)
+         "--error-logfile", str(log), app], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
+            raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/login", timeout=5):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=5):  # noqa: S310
                 return server
         except (urllib.error.URLError, OSError):
             time.sleep(0.5)
     stop(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 def stop(process: subprocess.Popen) -> None:

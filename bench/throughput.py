@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
-from bench.load import free_port, stop  # noqa: E402 - after the path is set
+from bench.load import free_port, serve, stop  # noqa: E402 - after the path is set
 
 WORKERS = 2
 SAMPLE_IDS = 20
@@ -147,21 +147,7 @@ def prepare(summary: dict, instance: Path) -> tuple[str, list[int]]:
 
 
 def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 - our own command line
-        [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning",
-         "--error-logfile", str(log), "bench.throughput_app:app"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/ok", timeout=5):  # noqa: S310
-                return server
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    stop(server)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    return serve("bench.throughput_app:app", WORKERS, env, port, log, "/_bench/ok")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -10,6 +10,7 @@ from ..domain.eligibility import Eligibility
 from ..models import Club, Member
 from ..services import clubs, dashboard, members
 from ..services.eligibility import member_eligibility
+from ..services.members import Page
 from ..services.rules import rule_set_for
 from . import schemas
 from .auth import api_user
@@ -121,6 +122,6 @@ def eligible_members(query, slug):
     with fields_renamed({"date": "on"}):
         rows = dashboard.eligible_list(club, kind=kind, on=query.get("on") or today,
                                        today=today)
-    page, per_page = query["page"], query["per_page"]
-    return {"items": _page_items(club, rows[(page - 1) * per_page: page * per_page]),
-            "page": page, "per_page": per_page, "total": len(rows)}
+    page = Page.of(rows, query["page"], query["per_page"])
+    return {"items": _page_items(club, page.items), "page": page.page,
+            "per_page": page.per_page, "total": page.total}

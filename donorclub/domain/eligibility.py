@@ -131,10 +131,9 @@ def history_cutoff(rule_set: RuleSet, on: date) -> date:
     (a month counts as 31 days, a year as 366, so the bound errs early), and a calendar-year
     cap never looks back more than 366 days.
     """
-    longest = 366  # a calendar-year cap, and the 12-month windows
-    for rule in rule_set.intervals.values():
-        longest = max(longest, *(_days_at_most(wait) for wait in rule.by_sex.values()))
-    longest = max(longest, *(31 * months for months in _WINDOW_MONTHS.values()))
+    longest = max(366, *(31 * months for months in _WINDOW_MONTHS.values()),
+                  *(_days_at_most(wait) for rule in rule_set.intervals.values()
+                    for wait in rule.by_sex.values()))
     return on - timedelta(days=longest)
 
 

@@ -51,6 +51,11 @@ class Page:
     per_page: int
     total: int
 
+    @classmethod
+    def of(cls, rows: list, page: int, per_page: int) -> Page:
+        """Page `page` (from 1) of a list already made in full."""
+        return cls(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
@@ -99,9 +104,10 @@ def list_members(club: Club, *, page: int = 1, per_page: int = 50, q: str = "",
     kind = filters.eligible_kind
     eligible = [i for i in ids if i in answers and kind in answers[i].kinds
                 and answers[i][kind].eligible]
-    chosen = eligible[(page - 1) * per_page: page * per_page]
-    by_id = {m.id: m for m in db.session.scalars(sa.select(Member).where(Member.id.in_(chosen)))}
-    return Page([by_id[i] for i in chosen], page, per_page, len(eligible))
+    chosen = Page.of(eligible, page, per_page)
+    by_id = {m.id: m for m in db.session.scalars(
+        sa.select(Member).where(Member.id.in_(chosen.items)))}
+    return Page([by_id[i] for i in chosen.items], page, per_page, chosen.total)
 
 
 def members_by_id(club: Club, ids: list[int]) -> dict[int, Member]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from babel import Locale, dates
+from babel import dates
 from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -25,22 +25,16 @@ def day(value: date | None) -> str:
     if value is None:
         return ""
     locale = get_locale()
-    if type(value) is not date:  # a datetime is shifted to the user's zone first: not memoised
-        return _formatted_day(value, locale)
+    pattern = "long" if str(locale).startswith("zh") else "d MMMM y"
+    if type(value) is not date or locale is None:
+        return format_date(value, pattern)  # a datetime is shifted to the user's zone first
     memo = request_memo("_donorclub_days")
     text = memo.get((locale, value))
     if text is None:
-        text = memo[locale, value] = _formatted_day(value, locale)
-    return text
-
-
-def _formatted_day(value: date, locale: Locale | None) -> str:
-    pattern = "long" if str(locale).startswith("zh") else "d MMMM y"
-    if type(value) is date and locale is not None:
         # What Flask-Babel's format_date does for a plain date (no zone, no configured
         # "date.long"), without its second lookup of the locale and the app's formats.
-        return dates.format_date(value, pattern, locale=locale)
-    return format_date(value, pattern)
+        text = memo[locale, value] = dates.format_date(value, pattern, locale=locale)
+    return text
 
 
 def local_time(moment: datetime, zone: tzinfo) -> str:

@@ -54,13 +54,7 @@ def request_memo(name: str) -> dict:
     few codes and days hundreds of times, and each lookup of the locale and catalogue through
     Flask-Babel costs more than the formatting. Keys must include the locale, which
     force_locale can change within a request. Outside an app context it remembers nothing."""
-    if not has_app_context():
-        return {}
-    memo = g.get(name)
-    if memo is None:
-        memo = {}
-        setattr(g, name, memo)
-    return memo
+    return g.setdefault(name, {}) if has_app_context() else {}
 
 
 def label(code: Enum | str | None) -> str:

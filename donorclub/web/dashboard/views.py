@@ -66,4 +66,4 @@ def _page_of(rows: list) -> Page:
     one past the end is an empty page, as on the other lists."""
     page = request.args.get("page", 1, type=row_number)
     per_page = current_app.config["MEMBERS_PER_PAGE"]
-    return Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
+    return Page.of(rows, page, per_page)
